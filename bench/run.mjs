@@ -1,0 +1,187 @@
+// `npm run bench`: Plinth against the bare baseline (bench/baseline-server.mjs) on the same
+// 10,000-row table, SQLite and PostgreSQL, load from a separate autocannon process.
+// Prints medians of several runs and the ratio Plinth / baseline for each scenario.
+//   options: --runs N (default 3)  --duration S (default 5)  --connections C (default 50)
+//            --engines sqlite,postgres
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const root = resolve(import.meta.dirname, '..');
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    engines: { type: 'string', default: 'sqlite,postgres' },
+    rows: { type: 'string', default: '10000' },
+  },
+});
+const RUNS = Number(opts.runs);
+const ROWS = Number(opts.rows);
+const PG_URL = process.env.PLINTH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
+
+async function freePort() {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitReady(url) {
+  for (let i = 0; i < 400; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not start`);
+}
+
+function startProcess(args, env = {}) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return child;
+}
+
+async function api(url, path, { method = 'GET', body, token } = {}) {
+  const res = await fetch(url + path, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function seed(url) {
+  const { token } = await api(url, '/api/collections/_superusers/auth-with-password', {
+    method: 'POST',
+    body: { identity: ADMIN.email, password: ADMIN.password },
+  });
+  const collection = await api(url, '/api/collections', {
+    method: 'POST',
+    token,
+    body: {
+      name: 'bench',
+      type: 'base',
+      listRule: '',
+      viewRule: '',
+      createRule: '',
+      fields: [
+        { name: 'title', type: 'text' },
+        { name: 'category', type: 'text' },
+        { name: 'score', type: 'number' },
+        { name: 'created', type: 'autodate', onCreate: true, onUpdate: false },
+        { name: 'updated', type: 'autodate', onCreate: true, onUpdate: true },
+      ],
+      indexes: ['CREATE INDEX idx_bench_category ON bench (category, score)'],
+    },
+  });
+  let firstId = null;
+  for (let start = 0; start < ROWS; start += 50) {
+    const requests = [];
+    for (let i = start; i < Math.min(ROWS, start + 50); i++) {
+      requests.push({
+        method: 'POST',
+        url: '/api/collections/bench/records',
+        body: { title: `Row ${i}`, category: `c${i % 100}`, score: (i * 7919) % 1000 },
+      });
+    }
+    const results = await api(url, '/api/batch', { method: 'POST', token, body: { requests } });
+    firstId ??= results[0].body.id;
+  }
+  return { collectionId: collection.id, id: firstId };
+}
+
+function autocannon(url, { method = 'GET', body } = {}) {
+  const args = [join(root, 'node_modules/autocannon/autocannon.js'), '-j', '-c', opts.connections, '-d', opts.duration];
+  if (method !== 'GET') args.push('-m', method, '-H', 'content-type=application/json', '-b', body);
+  args.push(url);
+  const out = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = JSON.parse(out.stdout);
+  const bad = result.errors + result.non2xx;
+  if (bad > 0) throw new Error(`${method} ${url}: ${bad} failed requests`);
+  return result.requests.average;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function benchEngine(engine) {
+  const dir = mkdtempSync(join(tmpdir(), 'plinth-bench-'));
+  let dbUrl = null;
+  let schema = null;
+  const admin = engine === 'postgres' ? new pg.Client({ connectionString: PG_URL }) : null;
+  if (admin) {
+    await admin.connect();
+    schema = `bench_${process.pid}`;
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    dbUrl = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  }
+  const dbArgs = dbUrl ? ['--db', dbUrl] : [];
+  const bin = join(root, 'bin/plinth.js');
+  const made = spawnSync(process.execPath, [bin, 'superuser', 'upsert', ADMIN.email, ADMIN.password, '--dir', dir, ...dbArgs], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(made.stderr);
+  const plinthPort = await freePort();
+  const plinth = startProcess([bin, 'serve', '--dir', dir, '--http', `127.0.0.1:${plinthPort}`, ...dbArgs], { PLINTH_LOG_LEVEL: 'error' });
+  const plinthUrl = `http://127.0.0.1:${plinthPort}`;
+  await waitReady(plinthUrl);
+  const { collectionId, id } = await seed(plinthUrl);
+  const basePort = await freePort();
+  const baseline = startProcess(
+    [join(root, 'bench/baseline-server.mjs'), String(basePort), engine, engine === 'sqlite' ? join(dir, 'data.db') : dbUrl],
+    { BENCH_COLLECTION_ID: collectionId },
+  );
+  const baseUrl = `http://127.0.0.1:${basePort}`;
+  await waitReady(baseUrl);
+
+  const scenarios = {
+    view: { path: `/api/collections/bench/records/${id}` },
+    list: { path: `/api/collections/bench/records?filter=${encodeURIComponent("category = 'c7'")}&sort=-score&perPage=30` },
+    create: { path: '/api/collections/bench/records', method: 'POST', body: JSON.stringify({ title: 'new', category: 'c200', score: 5 }) },
+  };
+  const rows = [];
+  try {
+    for (const [name, s] of Object.entries(scenarios)) {
+      const p = [];
+      const b = [];
+      for (let i = 0; i < RUNS; i++) {
+        p.push(autocannon(plinthUrl + s.path, s));
+        b.push(autocannon(baseUrl + s.path, s));
+      }
+      const pm = median(p);
+      const bm = median(b);
+      rows.push({ engine, name, plinth: pm, baseline: bm, ratio: pm / bm });
+      console.error(`${engine} ${name}: plinth ${p.map(Math.round).join('/')} baseline ${b.map(Math.round).join('/')} req/s`);
+    }
+  } finally {
+    plinth.kill('SIGTERM');
+    baseline.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(dir, { recursive: true, force: true });
+    if (admin) {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
+  }
+  return rows;
+}
+
+const all = [];
+for (const engine of opts.engines.split(',')) all.push(...(await benchEngine(engine)));
+console.log(`\n| engine | scenario | Plinth req/s | baseline req/s | ratio |`);
+console.log(`|---|---|---:|---:|---:|`);
+for (const r of all) {
+  console.log(`| ${r.engine} | ${r.name} | ${Math.round(r.plinth)} | ${Math.round(r.baseline)} | ${(r.ratio * 100).toFixed(0)}% |`);
+}
+console.log(`\n(medians of ${RUNS} runs of ${opts.duration}s, ${opts.connections} connections, ${ROWS} rows)`);

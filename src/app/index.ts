@@ -1,0 +1,96 @@
+// The composition root: configuration in, a running Plinth out. Opening order:
+// database → system migrations → core services → HTTP server. Closing runs in reverse,
+// letting in-flight requests finish before the database closes.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { pino, type Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import type { Database } from '../db/types.js';
+import { openSqlite } from '../db/sqlite/index.js';
+import { openPostgres } from '../db/postgres/index.js';
+import { createCore, type Core } from '../core/index.js';
+import { systemClock } from '../lib/clock.js';
+import { createHttpServer } from '../http/server.js';
+import { buildRoutes } from '../http/routes/index.js';
+
+export interface PlinthApp {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly core: Core;
+  readonly migrations: Core['migrations'];
+  /** Starts listening; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting connections, waits for in-flight requests, closes the database. */
+  close(): Promise<void>;
+  describeStorage(): string;
+}
+
+export interface OpenOptions {
+  /** No informational logging (CLI commands other than serve). */
+  quiet?: boolean;
+  /** Apply pending system migrations on open (default true). */
+  migrate?: boolean;
+  logger?: Logger;
+}
+
+async function openDatabase(config: Config): Promise<Database> {
+  if (config.databaseUrl) return openPostgres({ url: config.databaseUrl });
+  const dir = resolve(config.dir);
+  mkdirSync(dir, { recursive: true });
+  return openSqlite({ file: join(dir, 'data.db'), synchronous: config.sqliteSync });
+}
+
+export async function openApp(config: Config, options: OpenOptions = {}): Promise<PlinthApp> {
+  const logger = options.logger ?? pino({ level: options.quiet ? 'warn' : config.logLevel });
+  const db = await openDatabase(config);
+  let core: Core;
+  try {
+    core = await createCore({ db, clock: systemClock, logger, bodyLimit: config.bodyLimit });
+    if (options.migrate !== false) await core.migrations.up();
+    await core.reload();
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+
+  let server: Server | null = null;
+
+  return {
+    config,
+    logger,
+    db,
+    core,
+    migrations: core.migrations,
+    async listen() {
+      server = createHttpServer({
+        routes: buildRoutes(core, { bodyLimit: config.bodyLimit }),
+        authenticate: (header) => core.auth.authenticate(header),
+        logger,
+      });
+      const srv = server;
+      await new Promise<void>((resolveListen, reject) => {
+        srv.once('error', reject);
+        srv.listen(config.http.port, config.http.host, () => resolveListen());
+      });
+      const address = srv.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    },
+    async close() {
+      if (server) {
+        const srv = server;
+        await new Promise<void>((resolveClose) => {
+          srv.close(() => resolveClose());
+          srv.closeIdleConnections();
+        });
+      }
+      await db.close();
+    },
+    describeStorage() {
+      return config.databaseUrl ? 'PostgreSQL' : `SQLite in ${resolve(config.dir)}`;
+    },
+  };
+}

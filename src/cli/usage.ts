@@ -1,0 +1,48 @@
+// Help texts for every command. Kept in one place so `--help` and usage errors agree.
+
+export const MAIN_USAGE = `Usage: plinth <command> [options]
+
+Commands:
+  serve                         start the HTTP server
+  superuser <action> EMAIL [PW] manage superuser accounts (upsert, create, update, delete)
+  migrate <up|list>             apply or list the system schema migrations
+
+Run "plinth <command> --help" for the options of a command.
+`;
+
+const COMMON = `  --dir PATH          data directory (default ./plinth_data; ./pb_data is used when it
+                      exists and ./plinth_data does not) [env PLINTH_DIR]
+  --db URL            postgres:// URL: use PostgreSQL instead of SQLite [env PLINTH_DATABASE_URL]
+  -h, --help          show this help`;
+
+export const SERVE_USAGE = `Usage: plinth serve [options]
+
+Starts Plinth. The API is at http://HOST:PORT/api/.
+
+Options:
+  --http HOST:PORT    address to listen on (default 127.0.0.1:8090) [env PLINTH_HTTP]
+${COMMON}
+  --sqlite-sync MODE  SQLite synchronous mode: NORMAL (default) or FULL [env PLINTH_SQLITE_SYNC]
+  --log-level LEVEL   trace, debug, info, warn, error (default info) [env PLINTH_LOG_LEVEL]
+`;
+
+export const SUPERUSER_USAGE = `Usage: plinth superuser <action> EMAIL [PASSWORD] [options]
+
+Actions:
+  upsert EMAIL PASSWORD   create the superuser, or set its password when it exists
+  create EMAIL PASSWORD   create a new superuser
+  update EMAIL PASSWORD   change an existing superuser's password
+  delete EMAIL            delete a superuser
+
+Options:
+${COMMON}
+`;
+
+export const MIGRATE_USAGE = `Usage: plinth migrate <up|list> [options]
+
+  up      apply pending system migrations
+  list    show applied and pending migrations
+
+Options:
+${COMMON}
+`;

@@ -1,0 +1,116 @@
+// The one typed configuration. Sources, lowest to highest priority:
+// built-in defaults < environment variables PLINTH_* < command-line flags.
+// This module is the only reader of process.env in the project.
+
+export type SyncMode = 'NORMAL' | 'FULL';
+
+export interface Config {
+  /** Host and port the HTTP server listens on. */
+  http: { host: string; port: number };
+  /** Data directory (SQLite database, and later file storage). */
+  dir: string;
+  /** When set, a postgres:// URL: PostgreSQL is the primary database instead of SQLite. */
+  databaseUrl: string | null;
+  /** SQLite `synchronous` mode. */
+  sqliteSync: SyncMode;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Pino log level. */
+  logLevel: string;
+  /** Set when the data directory was chosen because ./pb_data existed. */
+  dirNote: string | null;
+}
+
+export const DEFAULT_BODY_LIMIT = 32 << 20;
+
+export const DEFAULTS: Config = {
+  http: { host: '127.0.0.1', port: 8090 },
+  dir: 'plinth_data',
+  databaseUrl: null,
+  sqliteSync: 'NORMAL',
+  bodyLimit: DEFAULT_BODY_LIMIT,
+  logLevel: 'info',
+  dirNote: null,
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `host:port`, `:port` or `port`. */
+export function parseHttpAddress(value: string): { host: string; port: number } {
+  const match = /^(?:\[?([^\]]*?)\]?:)?(\d{1,5})$/.exec(value.trim());
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`invalid --http address "${value}" (expected host:port, e.g. 127.0.0.1:8090)`);
+  }
+  return { host: match[1] || DEFAULTS.http.host, port };
+}
+
+function parseDatabaseUrl(value: string): string {
+  if (!/^postgres(ql)?:\/\//i.test(value)) {
+    throw new ConfigError(`invalid database URL: only postgres:// URLs are supported (SQLite is the default)`);
+  }
+  return value;
+}
+
+function parseSync(value: string): SyncMode {
+  const upper = value.toUpperCase();
+  if (upper !== 'NORMAL' && upper !== 'FULL') throw new ConfigError(`invalid sqlite sync mode "${value}" (NORMAL or FULL)`);
+  return upper;
+}
+
+function parseSize(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`invalid ${name} "${value}" (a positive number of bytes)`);
+  return n;
+}
+
+/** Settings given explicitly (flags or env), before defaults are applied. */
+export interface ConfigOverrides {
+  http?: string;
+  dir?: string;
+  db?: string;
+  sqliteSync?: string;
+  bodyLimit?: string;
+  logLevel?: string;
+}
+
+export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
+  const out: ConfigOverrides = {};
+  if (env.PLINTH_HTTP) out.http = env.PLINTH_HTTP;
+  if (env.PLINTH_DIR) out.dir = env.PLINTH_DIR;
+  if (env.PLINTH_DATABASE_URL) out.db = env.PLINTH_DATABASE_URL;
+  if (env.PLINTH_SQLITE_SYNC) out.sqliteSync = env.PLINTH_SQLITE_SYNC;
+  if (env.PLINTH_BODY_LIMIT) out.bodyLimit = env.PLINTH_BODY_LIMIT;
+  if (env.PLINTH_LOG_LEVEL) out.logLevel = env.PLINTH_LOG_LEVEL;
+  return out;
+}
+
+/**
+ * Builds the config from defaults, env and flags. `dirExists` lets the caller apply the
+ * pb_data fallback: with no explicit dir, an existing ./pb_data is served when ./plinth_data is absent.
+ */
+export function loadConfig(
+  flags: ConfigOverrides,
+  options: { env?: NodeJS.ProcessEnv; dirExists?: (path: string) => boolean } = {},
+): Config {
+  const merged: ConfigOverrides = { ...overridesFromEnv(options.env), ...stripUndefined(flags) };
+  const config: Config = structuredClone(DEFAULTS);
+  if (merged.http) config.http = parseHttpAddress(merged.http);
+  if (merged.db) config.databaseUrl = parseDatabaseUrl(merged.db);
+  if (merged.sqliteSync) config.sqliteSync = parseSync(merged.sqliteSync);
+  if (merged.bodyLimit) config.bodyLimit = parseSize(merged.bodyLimit, 'body limit');
+  if (merged.logLevel) config.logLevel = merged.logLevel;
+  if (merged.dir) {
+    config.dir = merged.dir;
+  } else if (options.dirExists && !options.dirExists('plinth_data') && options.dirExists('pb_data')) {
+    config.dir = 'pb_data';
+    config.dirNote = 'Found ./pb_data and no ./plinth_data: serving the existing PocketBase data directory ./pb_data.';
+  }
+  return config;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,181 @@
+// Password login, token refresh and the auth-methods listing for auth collections
+// (including `_superusers`). Failures never say whether the account exists.
+import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import type { Database } from '../../db/types.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Collection } from '../collections/model.js';
+import { verifyPassword } from '../collections/fields/index.js';
+import { findSingleColumnUniqueIndex } from '../collections/index-definition.js';
+import { badRequest, fieldError, forbidden, notFound, unauthorized, ValidationError, type ErrorData } from '../errors/index.js';
+import type { AccessCompiler } from '../rules/access.js';
+import type { RequestInfo } from '../rules/request-info.js';
+import type { CollectionRegistry, RecordService } from '../records/service.js';
+import type { RecordModel } from '../records/record.js';
+import { decodeRow, selectColumns } from '../records/repository.js';
+import { exportRecord } from '../records/export.js';
+import { expandRecords } from '../records/expand.js';
+import type { AuthState } from './auth-state.js';
+import { SUPERUSERS_COLLECTION } from './auth-state.js';
+import { authenticate, tokenFromHeader, tokenSecret } from './authenticate.js';
+import { readUnverifiedClaims, signToken } from './tokens.js';
+
+export interface AuthServiceDeps {
+  db: Database;
+  collections: CollectionRegistry;
+  records: RecordService;
+  access: AccessCompiler;
+  clock: Clock;
+}
+
+export interface AuthResponse {
+  token: string;
+  record: Record<string, unknown>;
+  meta?: unknown;
+}
+
+const EMAIL_FORMAT = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// Compared against when no account matches, so a miss costs what a real check costs.
+let dummyHash: string | null = null;
+function timingDummyHash(): string {
+  dummyHash ??= bcrypt.hashSync(randomBytes(16).toString('hex'), 10);
+  return dummyHash;
+}
+
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  authenticate(header: string): Promise<AuthState> {
+    return authenticate(
+      { exec: this.deps.db, clock: this.deps.clock, collectionById: (id) => this.deps.collections.byId(id) },
+      header,
+    );
+  }
+
+  authCollection(ref: string): Collection {
+    const collection = this.deps.collections.byNameOrId(ref);
+    if (!collection || collection.type !== 'auth' || !collection.auth) {
+      throw notFound('Missing or invalid auth collection context.');
+    }
+    return collection;
+  }
+
+  async authWithPassword(ref: string, body: Record<string, unknown>, request: RequestInfo, expand: string | null): Promise<AuthResponse> {
+    const collection = this.authCollection(ref);
+    const auth = collection.auth!;
+    if (!auth.passwordAuth.enabled) {
+      throw forbidden('The collection is not configured to allow password authentication.');
+    }
+    const identity = typeof body.identity === 'string' ? body.identity : body.identity == null ? '' : String(body.identity);
+    const password = typeof body.password === 'string' ? body.password : body.password == null ? '' : String(body.password);
+    const identityField = typeof body.identityField === 'string' ? body.identityField : '';
+    const errors: ErrorData = {};
+    if (identity === '') errors.identity = fieldError('validation_required', 'Cannot be blank.');
+    else if (identity.length > 255) errors.identity = fieldError('validation_length_out_of_range', 'The length must be between 1 and 255.');
+    if (password === '') errors.password = fieldError('validation_required', 'Cannot be blank.');
+    else if (password.length > 255) errors.password = fieldError('validation_length_out_of_range', 'The length must be between 1 and 255.');
+    if (identityField !== '' && !auth.passwordAuth.identityFields.includes(identityField)) {
+      errors.identityField = fieldError('validation_in_invalid', 'Must be a valid value.');
+    }
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors, 'An error occurred while validating the submitted data.');
+
+    let record: RecordModel | null = null;
+    const fields = identityField ? [identityField] : emailFirst(auth.passwordAuth.identityFields);
+    for (const name of fields) {
+      if (!identityField && name === 'email' && !EMAIL_FORMAT.test(identity)) continue;
+      record = await this.findByIdentity(collection, name, identity);
+      if (record) break;
+    }
+    const hash = record ? String(record.values.password ?? '') : timingDummyHash();
+    const ok = await verifyPassword(hash, password);
+    if (!record || !ok) throw badRequest('Failed to authenticate.');
+    return this.respond(record, { ...request, context: 'password' }, expand);
+  }
+
+  private async findByIdentity(collection: Collection, field: string, value: string): Promise<RecordModel | null> {
+    if (!collection.fields.some((f) => f.name === field)) return null;
+    const index = findSingleColumnUniqueIndex(collection.indexes, field);
+    if (!index && field !== 'id') return null;
+    const exec = this.deps.db;
+    const q = exec.dialect.quoteIdent;
+    const table = q(collection.name);
+    const noCase = index?.columns[0]?.collate.toLowerCase() === 'nocase';
+    const condition = noCase ? `LOWER(${table}.${q(field)}) = LOWER(?)` : `${table}.${q(field)} = ?`;
+    const row = await exec.get(`SELECT ${selectColumns(exec, collection, collection.name)} FROM ${table} WHERE ${condition} LIMIT 1`, [value]);
+    return row ? decodeRow(collection, row) : null;
+  }
+
+  /** auth-refresh: a fresh token for a refreshable one, otherwise the same token back. */
+  async refresh(ref: string, request: RequestInfo, authHeader: string, expand: string | null): Promise<AuthResponse> {
+    const collection = this.deps.collections.byNameOrId(ref);
+    if (!request.auth) throw unauthorized('The request requires valid record authorization token.');
+    if (!collection || request.auth.collection.id !== collection.id) {
+      throw forbidden(`The request requires auth record from ${request.auth.collection.name} collection.`);
+    }
+    let token = tokenFromHeader(authHeader);
+    const claims = readUnverifiedClaims(token);
+    if (claims?.refreshable === true) token = await this.newAuthToken(request.auth);
+    return this.respond(request.auth, request, expand, token);
+  }
+
+  async newAuthToken(record: RecordModel, options: { durationSeconds?: number; refreshable?: boolean } = {}): Promise<string> {
+    const collection = record.collection;
+    const key = String(record.values.tokenKey ?? '') + tokenSecret(collection, 'auth');
+    return signToken(
+      { type: 'auth', id: String(record.values.id), collectionId: collection.id, refreshable: options.refreshable ?? true },
+      key,
+      { durationSeconds: options.durationSeconds ?? collection.auth?.authToken.duration ?? 1209600, clock: this.deps.clock },
+    );
+  }
+
+  /** The `{token, record}` answer, after the collection's authRule agrees. */
+  async respond(record: RecordModel, request: RequestInfo, expand: string | null, token?: string): Promise<AuthResponse> {
+    const collection = record.collection;
+    const authRule = collection.auth?.authRule ?? '';
+    if (!(await this.canAccess(record, request, authRule))) {
+      throw forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+    }
+    const viewerRequest: RequestInfo = { ...request, auth: record, isSuperuser: collection.name === SUPERUSERS_COLLECTION };
+    if (expand) {
+      await expandRecords(this.deps.db, [record], expand, {
+        collections: this.deps.collections,
+        request: viewerRequest,
+        access: this.deps.access,
+        visibility: (recs) => this.deps.records.emailVisibleIds(this.deps.db, recs, viewerRequest),
+      });
+    }
+    const exported = exportRecord(record, { showHidden: viewerRequest.isSuperuser, showEmail: true });
+    return { token: token ?? (await this.newAuthToken(record)), record: exported };
+  }
+
+  /** Whether `rule` lets this request see `record` (null: superusers only; '': everyone). */
+  async canAccess(record: RecordModel, request: RequestInfo, rule: string | null): Promise<boolean> {
+    if (request.isSuperuser) return true;
+    if (rule === null) return false;
+    if (rule === '') return true;
+    const found = await this.deps.records.findWithRule(this.deps.db, { collection: record.collection, id: String(record.values.id) }, { request, rule });
+    return found !== null;
+  }
+
+  methods(ref: string): Record<string, unknown> {
+    const collection = this.authCollection(ref);
+    const auth = collection.auth!;
+    const password = {
+      identityFields: auth.passwordAuth.enabled ? auth.passwordAuth.identityFields : [],
+      enabled: auth.passwordAuth.enabled,
+    };
+    return {
+      password,
+      oauth2: { providers: [], enabled: false },
+      mfa: { enabled: auth.mfa.enabled, duration: auth.mfa.enabled ? auth.mfa.duration : 0 },
+      otp: { enabled: auth.otp.enabled, duration: auth.otp.enabled ? auth.otp.duration : 0 },
+      authProviders: [],
+      usernamePassword: password.enabled && password.identityFields.includes('username'),
+      emailPassword: password.enabled && password.identityFields.includes('email'),
+    };
+  }
+}
+
+function emailFirst(fields: string[]): string[] {
+  return [...fields].sort((a, b) => (a === 'email' ? -1 : b === 'email' ? 1 : 0));
+}

@@ -1,0 +1,11 @@
+import type { RecordModel } from '../records/record.js';
+
+/** Who is making a request: an auth record (a user or a superuser) or a guest. */
+export interface AuthState {
+  record: RecordModel | null;
+  isSuperuser: boolean;
+}
+
+export const GUEST: AuthState = Object.freeze({ record: null, isSuperuser: false });
+
+export const SUPERUSERS_COLLECTION = '_superusers';

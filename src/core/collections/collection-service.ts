@@ -1,0 +1,290 @@
+// The collections use cases: create, update and delete a collection (definition and
+// schema together, in one transaction), try a view query, and the scaffolds the admin UI
+// starts new collections from. Each save follows PocketBase's order: bind the body onto
+// the stored (or scaffold) collection, normalise, validate against the current database,
+// then write `_collections` and apply the DDL; the cache is refreshed after the commit.
+
+import { systemClock, type Clock } from '../../lib/clock.js';
+import { randomString } from '../../lib/ids.js';
+import { isDbError } from '../../db/errors.js';
+import type { Database, TransactionExecutor } from '../../db/types.js';
+import { AppError, notFound, ValidationError, type FieldError } from '../errors/index.js';
+import { newTokenSecret } from './auth-defaults.js';
+import { collectionToJson } from './collection-json.js';
+import {
+  bindCollectionInput,
+  cloneCollection,
+  collectionIdFor,
+  prepareForSave,
+  scaffoldCollection,
+} from './collection-input.js';
+import {
+  insertCollectionRow,
+  readAllCollections,
+  readCollection,
+  updateCollectionRow,
+  type CollectionStore,
+} from './collection-store.js';
+import { deleteCollectionInTx } from './collection-delete.js';
+import { fieldToJson } from './field-list.js';
+import { buildIndex, parseIndex } from './index-definition.js';
+import { CollectionInputError, isJsonObject, type JsonObject } from './input-binding.js';
+import type { Collection, CollectionType } from './model.js';
+import { indexOwners, relationNames } from './schema/catalog.js';
+import { syncRecordTable } from './schema/sync-record-table.js';
+import { validateCollection, type RuleCheckInput } from './validate.js';
+import { validationError } from './validation-errors.js';
+import { ViewQueryError } from './views/view-query.js';
+import { createViewFields, inRolledBackSavepoint, saveViewCollection, tryViewQuery, type ViewTrial } from './views/view-schema.js';
+
+export interface CollectionServiceOptions {
+  db: Database;
+  store: CollectionStore;
+  clock?: Clock;
+  /** Token secret generator (injectable for tests). */
+  newSecret?: () => string;
+  /** Compiles a rule against a collection; returns its error or null. Rules are unchecked without it. */
+  validateRule?: (input: RuleCheckInput) => FieldError | null;
+  /** Names of the OAuth2 providers the server knows. */
+  oauth2Providers?: ReadonlySet<string>;
+}
+
+/** PostgreSQL silently truncates longer identifiers (NAMEDATALEN - 1). */
+const POSTGRES_MAX_IDENTIFIER_BYTES = 63;
+
+const TYPE_DATA_MESSAGE = 'Failed to load the collection type data due to invalid formatting.';
+
+function invalidViewQuery(err: ViewQueryError): FieldError {
+  return validationError('validation_invalid_view_query', `Invalid query - ${err.message}`);
+}
+
+/** Schema failures reach clients as a safe message; the engine's own text stays in `cause`. */
+function schemaFailure(err: unknown, action: 'create' | 'update' | 'delete'): unknown {
+  if (err instanceof ViewQueryError) return new ValidationError({ viewQuery: invalidViewQuery(err) }, `Failed to ${action} collection.`);
+  if (err instanceof ValidationError) return new ValidationError(err.data, `Failed to ${action} collection.`);
+  if (!isDbError(err)) return err;
+  const viewDependency = err.code === '2BP01' || /error in view/i.test(err.message);
+  const message = viewDependency
+    ? `Failed to ${action} collection - the change would break a view that depends on it.`
+    : `Failed to ${action} collection.`;
+  return new AppError('bad_request', message, {}, { cause: err });
+}
+
+const fieldsWithoutIds = (c: Collection): string =>
+  JSON.stringify(c.fields.map((f) => ({ ...fieldToJson(f), id: '' })));
+
+export class CollectionService {
+  private readonly db: Database;
+  private readonly store: CollectionStore;
+  private readonly clock: Clock;
+  private readonly newSecret: () => string;
+  private readonly options: CollectionServiceOptions;
+
+  constructor(options: CollectionServiceOptions) {
+    this.options = options;
+    this.db = options.db;
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.newSecret = options.newSecret ?? newTokenSecret;
+  }
+
+  /** Blank collections of each type, as the admin UI starts from them (no ids, no secrets). */
+  scaffolds(): Record<CollectionType, JsonObject> {
+    const placeholderId = randomString(10); // only shapes the default index names
+    const out = {} as Record<CollectionType, JsonObject>;
+    for (const type of ['auth', 'base', 'view'] as const) {
+      const c = scaffoldCollection(type, '', { id: placeholderId, newSecret: this.newSecret });
+      c.id = '';
+      out[type] = collectionToJson(c);
+    }
+    return out;
+  }
+
+  /** Creates a collection from a collections API body. */
+  async create(body: unknown): Promise<Collection> {
+    const input = body ?? {};
+    if (!isJsonObject(input)) throw new CollectionInputError(TYPE_DATA_MESSAGE);
+    const type = input['type'] ?? '';
+    const name = input['name'] ?? '';
+    if (typeof type !== 'string' || typeof name !== 'string') throw new CollectionInputError(TYPE_DATA_MESSAGE);
+
+    const next = scaffoldCollection(type, name, { newSecret: this.newSecret });
+    const generatedId = next.id;
+    bindCollectionInput(next, input);
+    return this.save(next, null, { generatedId });
+  }
+
+  /** Applies a collections API body to a stored collection. */
+  async update(nameOrId: string, body: unknown): Promise<Collection> {
+    const input = body ?? {};
+    if (!isJsonObject(input)) throw new CollectionInputError();
+    const original = await readCollection(this.db, nameOrId);
+    if (!original) throw notFound();
+    const next = cloneCollection(original);
+    bindCollectionInput(next, input);
+    return this.save(next, original, {});
+  }
+
+  /**
+   * Saves a complete collection (e.g. from a migration or an import): created when no
+   * collection has its id, updated otherwise.
+   */
+  async saveCollection(collection: Collection): Promise<Collection> {
+    const original = collection.id === '' ? undefined : await readCollection(this.db, collection.id);
+    const isSame = original !== undefined && original.id === collection.id;
+    return this.save(cloneCollection(collection), isSame ? original : null, {});
+  }
+
+  private async save(next: Collection, original: Collection | null, hints: { generatedId?: string }): Promise<Collection> {
+    const action = original ? 'update' : 'create';
+    prepareForSave(next, { isNew: original === null, now: this.clock.now() });
+    try {
+      await this.db.transaction(async (tx) => {
+        const collections = await readAllCollections(tx);
+        if (!original && hints.generatedId !== undefined && next.id === hints.generatedId) {
+          renumberGeneratedId(next, collections);
+        }
+        const current = original ? (collections.find((c) => c.id === original.id) ?? original) : null;
+        await this.validateInTx(tx, next, current, collections);
+        await this.writeInTx(tx, next, current, collections);
+      });
+    } catch (err) {
+      throw schemaFailure(err, action);
+    }
+    await this.store.changed();
+    await this.refreshDependentViews(next.id);
+    return next;
+  }
+
+  private async validateInTx(
+    tx: TransactionExecutor,
+    next: Collection,
+    original: Collection | null,
+    collections: readonly Collection[],
+  ): Promise<void> {
+    let viewQueryError: FieldError | null = null;
+    if (next.type === 'view') {
+      next.fields = await createViewFields(tx, next.viewQuery ?? '', collections).catch((err: unknown) => {
+        if (err instanceof ViewQueryError) return [];
+        throw err;
+      });
+      if ((next.viewQuery ?? '') !== '') {
+        try {
+          await tryViewQuery(tx, next.viewQuery ?? '', collections);
+        } catch (err) {
+          if (!(err instanceof ViewQueryError)) throw err;
+          viewQueryError = invalidViewQuery(err);
+        }
+      }
+    }
+    validateCollection(next, {
+      original,
+      collections,
+      tables: await relationNames(tx),
+      indexOwners: await indexOwners(tx),
+      validateRule: this.options.validateRule,
+      viewQueryError,
+      oauth2Providers: this.options.oauth2Providers,
+      maxIdentifierBytes: tx.dialect.name === 'postgres' ? POSTGRES_MAX_IDENTIFIER_BYTES : undefined,
+    });
+  }
+
+  private async writeInTx(
+    tx: TransactionExecutor,
+    next: Collection,
+    original: Collection | null,
+    collections: readonly Collection[],
+  ): Promise<void> {
+    // A changed auth rule invalidates every auth token issued under the old one.
+    if (original?.auth && next.auth && (original.auth.authRule ?? '') !== (next.auth.authRule ?? '')) {
+      next.auth.authToken.secret = this.newSecret();
+    }
+    if (next.type === 'view') {
+      next.fields = await createViewFields(tx, next.viewQuery ?? '', collections);
+      await saveViewCollection(tx, next, original);
+    }
+    if (original) await updateCollectionRow(tx, next);
+    else await insertCollectionRow(tx, next);
+    await syncRecordTable(tx, next, original);
+  }
+
+  /**
+   * Views whose inferred fields changed because of another collection's change are saved
+   * again so their field list follows. As in PocketBase this is best effort: a view that
+   * no longer fits is left for a superuser to fix and does not undo the change.
+   */
+  private async refreshDependentViews(changedId: string): Promise<void> {
+    const views = this.store.list().filter((c) => c.type === 'view' && c.id !== changedId);
+    let changed = false;
+    for (const view of views) {
+      try {
+        await this.db.transaction(async (tx) => {
+          const collections = await readAllCollections(tx);
+          const stored = collections.find((c) => c.id === view.id);
+          if (!stored) return;
+          const fields = await createViewFields(tx, stored.viewQuery ?? '', collections);
+          const next = cloneCollection(stored);
+          next.fields = fields;
+          if (fieldsWithoutIds(next) === fieldsWithoutIds(stored)) return;
+          prepareForSave(next, { isNew: false, now: this.clock.now() });
+          next.fields = fields;
+          await saveViewCollection(tx, next, stored);
+          await updateCollectionRow(tx, next);
+          changed = true;
+        });
+      } catch {
+        // left as it is (see above)
+      }
+    }
+    if (changed) await this.store.changed();
+  }
+
+  /**
+   * Deletes a collection and its table or view. Refused for system collections, for
+   * collections other collections' relation fields point at, and when a view reads it.
+   */
+  async delete(nameOrId: string): Promise<Collection> {
+    const collection = await readCollection(this.db, nameOrId);
+    if (!collection) throw notFound();
+    try {
+      await this.db.transaction((tx) => deleteCollectionInTx(tx, collection));
+    } catch (err) {
+      throw schemaFailure(err, 'delete');
+    }
+    await this.store.changed();
+    return collection;
+  }
+
+  /**
+   * Runs a view query without keeping anything and returns the fields it would have and
+   * a sample of its rows. Throws ViewQueryError (with a reason safe to show) when invalid.
+   */
+  async dryRunView(query: string): Promise<ViewTrial & { collection: Collection }> {
+    const trial = await this.db.transaction((tx) =>
+      inRolledBackSavepoint(tx, async (sp) => tryViewQuery(sp, query, await readAllCollections(sp))),
+    );
+    const collection = scaffoldCollection('view', `temp_view_${randomString(5)}`);
+    collection.fields = trial.fields;
+    collection.viewQuery = query;
+    return { ...trial, collection };
+  }
+}
+
+/**
+ * A derived id that is already taken gets a number appended (2, 3, ...), and index
+ * names that embedded the old id follow it, as PocketBase does.
+ */
+function renumberGeneratedId(c: Collection, collections: readonly Collection[]): void {
+  const base = collectionIdFor(c.type, c.name);
+  let id = base;
+  for (let i = 2; i < 1000 && collections.some((other) => other.id === id); i++) id = `${base}${i}`;
+  if (id === c.id) return;
+  c.indexes = c.indexes.map((raw) => {
+    const parsed = parseIndex(raw);
+    const renamed = parsed.indexName.replaceAll(c.id, id);
+    if (renamed === parsed.indexName) return raw;
+    parsed.indexName = renamed;
+    return buildIndex(parsed);
+  });
+  c.id = id;
+}

@@ -1,0 +1,169 @@
+// POST /api/batch: several record writes in one transaction. Each sub-request goes through
+// the same rules, validation and responses as its standalone endpoint; the first failure
+// rolls everything back and is reported under `data.requests.<index>`.
+import type { Database, Executor } from '../../db/types.js';
+import { AppError, badRequest, fieldError, forbidden, isAppError, type ErrorData } from '../errors/index.js';
+import type { RequestInfo } from '../rules/request-info.js';
+import type { RecordService } from './service.js';
+
+export interface BatchSettings {
+  enabled: boolean;
+  maxRequests: number;
+  /** Seconds. */
+  timeout: number;
+  /** Bytes; 0 = the default (128 MiB). */
+  maxBodySize: number;
+}
+
+export interface BatchRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+export interface BatchResult {
+  status: number;
+  body: unknown;
+}
+
+/** A sub-request's JSON after the caller applies its own `fields` picking. */
+export type BatchPresenter = (body: unknown, query: URLSearchParams) => unknown;
+
+type Action =
+  | { kind: 'upsert' | 'create'; collection: string; query: URLSearchParams }
+  | { kind: 'update' | 'delete'; collection: string; id: string; query: URLSearchParams };
+
+const ROUTES: Array<[RegExp, Action['kind']]> = [
+  [/^PUT \/api\/collections\/([^/?]+)\/records(\?.*)?$/, 'upsert'],
+  [/^POST \/api\/collections\/([^/?]+)\/records(\?.*)?$/, 'create'],
+  [/^PATCH \/api\/collections\/([^/?]+)\/records\/([^/?]+)(\?.*)?$/, 'update'],
+  [/^DELETE \/api\/collections\/([^/?]+)\/records\/([^/?]+)(\?.*)?$/, 'delete'],
+];
+
+function parseAction(request: BatchRequest): Action | null {
+  const line = `${String(request.method ?? '').toUpperCase()} ${String(request.url ?? '')}`;
+  for (const [pattern, kind] of ROUTES) {
+    const m = pattern.exec(line);
+    if (!m) continue;
+    const decode = (s: string) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    };
+    const queryText = (kind === 'update' || kind === 'delete' ? m[3] : m[2]) ?? '';
+    const query = new URLSearchParams(queryText.replace(/^\?/, ''));
+    if (kind === 'update' || kind === 'delete') return { kind, collection: decode(m[1]!), id: decode(m[2]!), query };
+    return { kind, collection: decode(m[1]!), query };
+  }
+  return null;
+}
+
+/** Validates the envelope `{requests: [...]}` before anything runs. */
+export function parseBatchBody(data: Record<string, unknown>, settings: BatchSettings): BatchRequest[] {
+  const raw = data.requests;
+  const invalid = (err: ErrorData) => new AppError('bad_request', 'Invalid batch request data.', err);
+  if (raw !== undefined && !Array.isArray(raw)) throw badRequest('Failed to read the submitted batch data.');
+  const list = (raw ?? []) as unknown[];
+  if (list.length === 0) throw invalid({ requests: fieldError('validation_required', 'Cannot be blank.') });
+  if (list.length > settings.maxRequests) {
+    throw invalid({
+      requests: fieldError('validation_length_too_long', `The length must be no more than ${settings.maxRequests}.`, {
+        max: settings.maxRequests,
+      }),
+    });
+  }
+  return list.map((item) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw badRequest('Failed to read the submitted batch data.');
+    const r = item as Record<string, unknown>;
+    const body = r.body;
+    if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      throw badRequest('Failed to read the submitted batch data.');
+    }
+    return {
+      method: String(r.method ?? ''),
+      url: String(r.url ?? ''),
+      headers: (r.headers ?? {}) as Record<string, string>,
+      body: (body ?? {}) as Record<string, unknown>,
+    };
+  });
+}
+
+export async function runBatch(
+  deps: { db: Database; records: RecordService },
+  requests: BatchRequest[],
+  options: { request: RequestInfo; settings: BatchSettings; present: BatchPresenter; now?: () => number },
+): Promise<BatchResult[]> {
+  if (!options.settings.enabled || options.settings.maxRequests <= 0) throw forbidden('Batch requests are not allowed.');
+  const now = options.now ?? Date.now;
+  const deadline = now() + Math.max(1, options.settings.timeout || 3) * 1000;
+  let index = 0;
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const results: BatchResult[] = [];
+      for (index = 0; index < requests.length; index++) {
+        if (now() > deadline) throw badRequest('Batch transaction timeout.');
+        results.push(await runOne(tx, deps.records, requests[index]!, options));
+      }
+      return results;
+    });
+  } catch (err) {
+    const response = isAppError(err) ? err : badRequest();
+    throw new AppError('bad_request', 'Batch transaction failed.', {
+      requests: {
+        [String(index)]: {
+          code: 'batch_request_failed',
+          message: 'Batch request failed.',
+          response: { status: statusOf(response), message: response.message, data: response.data },
+        } as unknown as ErrorData,
+      },
+    });
+  }
+}
+
+const STATUS: Record<string, number> = {
+  bad_request: 400, validation: 400, unauthorized: 401, forbidden: 403, not_found: 404,
+  conflict: 409, payload_too_large: 413, too_many_requests: 429, internal: 500,
+};
+
+function statusOf(err: AppError): number {
+  return STATUS[err.code] ?? 400;
+}
+
+async function runOne(
+  tx: Executor,
+  records: RecordService,
+  item: BatchRequest,
+  options: { request: RequestInfo; present: BatchPresenter },
+): Promise<BatchResult> {
+  const action = parseAction(item);
+  if (!action) throw badRequest('Unknown batch request action.');
+  const body = item.body ?? {};
+  const query: Record<string, string> = {};
+  for (const [k, v] of action.query) if (!(k in query)) query[k] = v;
+  const request: RequestInfo = { ...options.request, method: item.method.toUpperCase(), body, query, context: 'batch' };
+  const expand = action.query.get('expand');
+  switch (action.kind) {
+    case 'create':
+      return { status: 200, body: options.present(await records.create(action.collection, request, body, { exec: tx, expand }), action.query) };
+    case 'upsert': {
+      const id = body.id === undefined || body.id === null ? '' : String(body.id);
+      const collection = records.collection(action.collection);
+      const exists = id !== '' && (await tx.get(`SELECT 1 AS "x" FROM ${tx.dialect.quoteIdent(collection.name)} WHERE "id" = ?`, [id]));
+      const result = exists
+        ? await records.update({ ref: action.collection, id }, { ...request, method: 'PATCH' }, body, { exec: tx, expand })
+        : await records.create(action.collection, { ...request, method: 'POST' }, body, { exec: tx, expand });
+      return { status: 200, body: options.present(result, action.query) };
+    }
+    case 'update':
+      return {
+        status: 200,
+        body: options.present(await records.update({ ref: action.collection, id: action.id }, request, body, { exec: tx, expand }), action.query),
+      };
+    case 'delete':
+      await records.delete(action.collection, action.id, request, { exec: tx });
+      return { status: 204, body: null };
+  }
+}

@@ -1,0 +1,329 @@
+// The records use cases behind /api/collections/{collection}/records: list, view,
+// create, update, delete — with PocketBase's rule semantics:
+//   null rule  → superusers only (403);  ""  → everyone;  an expression → a SQL filter:
+//   list drops rows, view/update/delete answer 404, create answers 400.
+import type { Database, Executor, SqlValue } from '../../db/types.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Collection } from '../collections/model.js';
+import { AppError, badRequest, forbidden, notFound } from '../errors/index.js';
+import type { AccessCompiler, AccessQuery } from '../rules/access.js';
+import type { RequestInfo } from '../rules/request-info.js';
+import { expandRecords } from './expand.js';
+import { exportRecord } from './export.js';
+import { applyInput } from './input.js';
+import { parseListParams } from './list-params.js';
+import type { RecordModel } from './record.js';
+import { decodeRow, deleteRecordRow, findRecordById, selectColumns } from './repository.js';
+import { saveRecord, type AccessLevel } from './save.js';
+import { deleteWithReferences } from './delete.js';
+import { checkCreateRule, hasManageAccess, managedIds } from './rule-checks.js';
+
+export interface CollectionRegistry {
+  byNameOrId(ref: string): Collection | undefined;
+  byId(id: string): Collection | undefined;
+  all(): Collection[];
+}
+
+export interface RecordServiceDeps {
+  db: Database;
+  collections: CollectionRegistry;
+  access: AccessCompiler;
+  clock: Clock;
+}
+
+export interface ListResult {
+  page: number;
+  perPage: number;
+  totalItems: number;
+  totalPages: number;
+  items: Record<string, unknown>[];
+}
+
+export const ONLY_SUPERUSERS = 'Only superusers can perform this action.';
+
+export class RecordService {
+  constructor(private readonly deps: RecordServiceDeps) {}
+
+  collection(ref: string): Collection {
+    const collection = this.deps.collections.byNameOrId(ref);
+    if (!collection) throw notFound('Missing collection context.');
+    return collection;
+  }
+
+  private writable(ref: string): Collection {
+    const collection = this.collection(ref);
+    if (collection.type === 'view') throw badRequest('Unsupported collection type.');
+    return collection;
+  }
+
+  /** The list endpoint. `query` is the full URL query (expand and fields are read from it too). */
+  async list(ref: string, request: RequestInfo, query: URLSearchParams): Promise<ListResult> {
+    const collection = this.collection(ref);
+    if (collection.listRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    checkClientParams(request, query);
+    const params = parseListParams(query);
+    const exec = this.deps.db;
+    const rules = request.isSuperuser || collection.listRule === null ? [] : [collection.listRule];
+    const access = this.deps.access.compile(
+      { collection, request, rules, clientFilter: params.filter, clientSort: params.sort },
+      exec.dialect.name,
+    );
+    const q = exec.dialect.quoteIdent;
+    const table = q(collection.name);
+    const from = `FROM ${table} ${access.joins}`;
+    const order = orderClause(exec, collection, access);
+    const select = `SELECT ${access.distinct ? 'DISTINCT ' : ''}${selectColumns(exec, collection, collection.name)} ${from} WHERE ${access.where}${order} LIMIT ? OFFSET ?`;
+    const selectParams: SqlValue[] = [...access.whereParams, ...access.orderParams, params.perPage, params.perPage * (params.page - 1)];
+    const rowsPromise = exec.all(select, selectParams);
+    let totalItems = -1;
+    let totalPages = -1;
+    if (!params.skipTotal) {
+      const countRow = await exec.get<{ total: number }>(
+        `SELECT COUNT(DISTINCT ${table}."id") AS "total" ${from} WHERE ${access.where}`,
+        access.whereParams,
+      );
+      totalItems = Number(countRow?.total ?? 0);
+      totalPages = Math.ceil(totalItems / params.perPage);
+    }
+    const records = (await rowsPromise).map((row) => decodeRow(collection, row));
+    const items = await this.present(exec, records, request, query.get('expand'));
+    return { page: params.page, perPage: params.perPage, totalItems, totalPages, items };
+  }
+
+  async view(ref: string, id: string, request: RequestInfo, query: URLSearchParams): Promise<Record<string, unknown>> {
+    const collection = this.collection(ref);
+    if (collection.viewRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    const record = await this.findWithRule(this.deps.db, { collection, id }, { request, rule: collection.viewRule });
+    if (!record) throw notFound();
+    const [out] = await this.present(this.deps.db, [record], request, query.get('expand'));
+    return out!;
+  }
+
+  /** Loads a record through an access rule (`''` = open); null when missing or not allowed. */
+  async findWithRule(
+    exec: Executor,
+    target: { collection: Collection; id: string },
+    check: { request: RequestInfo; rule: string | null },
+  ): Promise<RecordModel | null> {
+    const { collection, id } = target;
+    const { request, rule } = check;
+    if (request.isSuperuser || rule === '' || rule === null) return findRecordById(exec, collection, id);
+    const access = this.deps.access.compile({ collection, request, rules: [rule] }, exec.dialect.name);
+    const q = exec.dialect.quoteIdent;
+    const table = q(collection.name);
+    const row = await exec.get(
+      `SELECT ${selectColumns(exec, collection, collection.name)} FROM ${table} ${access.joins} WHERE ${table}."id" = ? AND (${access.where}) LIMIT 1`,
+      [id, ...access.whereParams],
+    );
+    return row ? decodeRow(collection, row) : null;
+  }
+
+  async create(
+    ref: string,
+    request: RequestInfo,
+    body: Record<string, unknown>,
+    options: { exec?: Executor; expand?: string | null } = {},
+  ): Promise<Record<string, unknown>> {
+    const collection = this.writable(ref);
+    if (collection.createRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    const run = async (tx: Executor) => {
+      const record = this.newRecord(collection);
+      const applied = applyInput(record, body, request.isSuperuser);
+      if (body.id !== undefined && body.id !== null && body.id !== '') record.values.id = String(body.id);
+      let access: AccessLevel = request.isSuperuser ? 'superuser' : 'default';
+      if (!request.isSuperuser) {
+        const ruleRequest = { ...request, body };
+        await checkCreateRule(tx, this.deps.access, { collection, record, request: ruleRequest });
+        if (await hasManageAccess(tx, this.deps.access, { collection, record, request: ruleRequest, candidate: true })) {
+          access = 'manager';
+        }
+      }
+      await saveRecord(tx, record, {
+        ...this.saveContext(),
+        isNew: true,
+        applied,
+        access,
+        passwordConfirm: stringOrUndefined(body.passwordConfirm),
+        oldPassword: stringOrUndefined(body.oldPassword),
+      });
+      const stored = await findRecordById(tx, collection, String(record.values.id));
+      return stored ?? record;
+    };
+    const record = options.exec ? await run(options.exec) : await this.deps.db.transaction(run);
+    const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
+    return out!;
+  }
+
+  async update(
+    target: { ref: string; id: string },
+    request: RequestInfo,
+    body: Record<string, unknown>,
+    options: { exec?: Executor; expand?: string | null } = {},
+  ): Promise<Record<string, unknown>> {
+    const { ref, id } = target;
+    const collection = this.writable(ref);
+    if (collection.updateRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    const run = async (tx: Executor) => {
+      const current = await findRecordById(tx, collection, id);
+      if (!current) throw notFound();
+      const ruleRequest = { ...request, body };
+      const original = await this.findWithRule(tx, { collection, id }, { request: ruleRequest, rule: collection.updateRule });
+      if (!original) throw notFound();
+      const record: RecordModel = { collection, values: { ...original.values } };
+      const applied = applyInput(record, body, request.isSuperuser);
+      if (request.isSuperuser && typeof body.id === 'string' && body.id !== '') record.values.id = body.id;
+      let access: AccessLevel = request.isSuperuser ? 'superuser' : 'default';
+      if (!request.isSuperuser && (await hasManageAccess(tx, this.deps.access, { collection, record: original, request: ruleRequest, candidate: false }))) {
+        access = 'manager';
+      }
+      await saveRecord(tx, record, {
+        ...this.saveContext(),
+        isNew: false,
+        original,
+        applied,
+        access,
+        passwordConfirm: stringOrUndefined(body.passwordConfirm),
+        oldPassword: stringOrUndefined(body.oldPassword),
+      });
+      return (await findRecordById(tx, collection, String(record.values.id))) ?? record;
+    };
+    const record = options.exec ? await run(options.exec) : await this.deps.db.transaction(run);
+    const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
+    return out!;
+  }
+
+  async delete(ref: string, id: string, request: RequestInfo, options: { exec?: Executor } = {}): Promise<void> {
+    const collection = this.writable(ref);
+    if (collection.deleteRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    const run = async (tx: Executor) => {
+      const record = await this.findWithRule(tx, { collection, id }, { request, rule: collection.deleteRule });
+      if (!record) throw notFound();
+      await deleteWithReferences(tx, record, { collections: this.deps.collections.all(), deleteRow: deleteRecordRow });
+    };
+    if (options.exec) await run(options.exec);
+    else await this.deps.db.transaction(run);
+  }
+
+  /** Deletes every record of a collection (with reference handling), all or nothing. */
+  async truncate(ref: string): Promise<void> {
+    const collection = this.collection(ref);
+    if (collection.type === 'view') {
+      throw badRequest("View collections cannot be truncated since they don't store their own records.");
+    }
+    const q = this.deps.db.dialect.quoteIdent;
+    try {
+      await this.deps.db.transaction(async (tx) => {
+        for (;;) {
+          const rows = await tx.all(`SELECT ${selectColumns(tx, collection, collection.name)} FROM ${q(collection.name)} LIMIT 500`);
+          if (rows.length === 0) break;
+          for (const row of rows) {
+            await deleteWithReferences(tx, decodeRow(collection, row), { collections: this.deps.collections.all(), deleteRow: deleteRecordRow });
+          }
+        }
+      });
+    } catch (err) {
+      if (err instanceof AppError) {
+        throw badRequest('Failed to truncate collection (most likely due to required cascade delete record references).');
+      }
+      throw err;
+    }
+  }
+
+  newRecord(collection: Collection): RecordModel {
+    return { collection, values: blankValues(collection) };
+  }
+
+  saveContext() {
+    return {
+      collectionById: (cid: string) => this.deps.collections.byId(cid),
+      authCollections: () => this.deps.collections.all().filter((c) => c.type === 'auth'),
+      clock: this.deps.clock,
+    };
+  }
+
+  /** Expand, then export with the viewer's visibility (hidden fields, emails). */
+  async present(
+    exec: Executor,
+    records: RecordModel[],
+    request: RequestInfo,
+    expand: string | null,
+  ): Promise<Record<string, unknown>[]> {
+    if (records.length === 0) return [];
+    if (expand) {
+      await expandRecords(exec, records, expand, {
+        collections: this.deps.collections,
+        request,
+        access: this.deps.access,
+        visibility: (recs) => this.emailVisibleIds(exec, recs, request),
+      });
+    }
+    const visible = await this.emailVisibleIds(exec, records, request);
+    return records.map((record) =>
+      exportRecord(record, { showHidden: request.isSuperuser, showEmail: visible.has(String(record.values.id)) }),
+    );
+  }
+
+  /** Ids of auth records whose email this viewer may see regardless of emailVisibility. */
+  async emailVisibleIds(exec: Executor, records: RecordModel[], request: RequestInfo): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const first = records[0];
+    if (!first || first.collection.type !== 'auth') return ids;
+    if (request.isSuperuser) {
+      for (const r of records) ids.add(String(r.values.id));
+      return ids;
+    }
+    const authId = request.auth ? String(request.auth.values.id) : null;
+    for (const r of records) {
+      if (authId && request.auth?.collection.id === r.collection.id && String(r.values.id) === authId) ids.add(authId);
+    }
+    const manageRule = first.collection.auth?.manageRule;
+    if (request.auth && manageRule) {
+      for (const id of await managedIds(exec, this.deps.access, { collection: first.collection, request, ids: records.map((r) => String(r.values.id)) })) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return String(value);
+}
+
+function blankValues(collection: Collection): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of collection.fields) values[field.name] = zeroOf(field);
+  return values;
+}
+
+import { zeroValue } from '../collections/fields/index.js';
+function zeroOf(field: Collection['fields'][number]): unknown {
+  return zeroValue(field);
+}
+
+function orderClause(exec: Executor, collection: Collection, access: AccessQuery): string {
+  if (access.orderBy.length > 0) return ` ORDER BY ${access.orderBy.join(', ')}`;
+  // Without a sort SQLite returns rows in rowid order; PostgreSQL guarantees nothing, so its
+  // record tables carry a `_rowid` sequence column to give the same order.
+  if (exec.dialect.name === 'postgres' && collection.type !== 'view') {
+    return ` ORDER BY ${exec.dialect.quoteIdent(collection.name)}."_rowid"`;
+  }
+  return '';
+}
+
+const SUPERUSER_ONLY_PREFIXES = ['@collection.', '@request.'];
+
+/** Guests and users may not filter or sort by @collection.* or @request.* (403). */
+function checkClientParams(request: RequestInfo, query: URLSearchParams): void {
+  if (request.isSuperuser) return;
+  for (const name of ['filter', 'sort']) {
+    const value = query.get(name);
+    if (!value) continue;
+    for (const prefix of SUPERUSER_ONLY_PREFIXES) {
+      if (value.includes(prefix)) throw forbidden(`Only superusers can filter by ${prefix}`);
+    }
+  }
+}
+
+export { AppError };

@@ -1,0 +1,54 @@
+// The one table from domain error codes to HTTP statuses, and the error body renderer.
+// Unknown errors are normalised here: the client gets a generic 500 body, the log gets the rest.
+import type { ErrorCode, ErrorData } from '../core/errors/index.js';
+import { AppError, DEFAULT_MESSAGES } from '../core/errors/index.js';
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  too_many_requests: 429,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  status: number;
+  message: string;
+  data: ErrorData;
+}
+
+export function toErrorBody(err: unknown): { body: ErrorBody; internal: boolean } {
+  if (err instanceof AppError) {
+    const status = STATUS_BY_CODE[err.code];
+    return { body: { status, message: sentence(err.message), data: sentenceData(err.data) }, internal: err.code === 'internal' };
+  }
+  return { body: { status: 500, message: DEFAULT_MESSAGES.internal, data: {} }, internal: true };
+}
+
+/** Field messages get the same sentence form as the top-level one. */
+function sentenceData(data: ErrorData): ErrorData {
+  const out: ErrorData = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof (value as { code?: unknown }).code === 'string' && typeof (value as { message?: unknown }).message === 'string') {
+      const item = value as { code: string; message: string; params?: Record<string, unknown> };
+      out[key] = { ...item, message: sentence(item.message) };
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      out[key] = sentenceData(value as ErrorData);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** PocketBase's messages are capitalised sentences ending with a full stop. */
+function sentence(message: string): string {
+  const trimmed = message.trim();
+  if (trimmed === '') return trimmed;
+  const first = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
+}

@@ -1,0 +1,97 @@
+// The HTTP server: node:http with find-my-way routing, CORS, auth loading and one error edge.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import FindMyWay from 'find-my-way';
+import type { Logger } from 'pino';
+import { notFound } from '../core/errors/index.js';
+import type { AuthState, HttpContext } from './context.js';
+import { GUEST } from './context.js';
+import { toErrorBody } from './error-status.js';
+import { sendJson } from './respond.js';
+import type { Handler, Route } from './router.js';
+
+export interface HttpServerOptions {
+  routes: Route[];
+  /** Turns an Authorization header value into an identity; invalid tokens mean guest. */
+  authenticate(header: string): Promise<AuthState>;
+  logger: Logger;
+}
+
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, HEAD, PUT, PATCH, POST, DELETE',
+  'Access-Control-Allow-Headers': '*',
+};
+
+export function createHttpServer(options: HttpServerOptions): Server {
+  const router = FindMyWay<FindMyWay.HTTPVersion.V1>({ ignoreTrailingSlash: true, maxParamLength: 2048 });
+  for (const route of options.routes) {
+    const handler = route.handler;
+    router.on(route.method, route.path, (req, res, params) => {
+      void run({ req, res, params: params as Record<string, string | undefined> }, handler, options);
+    });
+  }
+  const unmatched: Handler = () => {
+    throw notFound();
+  };
+  return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+    if (req.method === 'OPTIONS') {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    const found = router.find(req.method as FindMyWay.HTTPMethod, pathOf(req.url ?? '/'));
+    if (found) {
+      found.handler(req, res, found.params, undefined, found.searchParams);
+    } else {
+      void run({ req, res, params: {} }, unmatched, options);
+    }
+  });
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+async function run(
+  target: { req: IncomingMessage; res: ServerResponse; params: Record<string, string | undefined> },
+  handler: Handler,
+  options: HttpServerOptions,
+): Promise<void> {
+  const { req, res, params } = target;
+  const ctx = makeContext(req, res, params);
+  try {
+    const authHeader = req.headers.authorization;
+    if (authHeader) ctx.auth = await options.authenticate(authHeader);
+    await handler(ctx);
+  } catch (err) {
+    const { body, internal } = toErrorBody(err);
+    if (internal) options.logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendJson(res, body.status, body);
+  }
+}
+
+function makeContext(req: IncomingMessage, res: ServerResponse, params: Record<string, string | undefined>): HttpContext {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return {
+    req,
+    res,
+    method: req.method ?? 'GET',
+    path: q === -1 ? url : url.slice(0, q),
+    params,
+    query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
+    auth: GUEST,
+    headers,
+    ip: req.socket.remoteAddress ?? '',
+  };
+}
