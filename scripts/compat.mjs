@@ -13,7 +13,7 @@ if (!existsSync(runner)) {
 }
 const scope =
   process.env.COMPAT_FILTER ??
-  '^(record_crud|collection|record_auth_with_password|record_auth_refresh|record_auth_methods|batch|health)_test\\.go:';
+  '^(record_crud(_[a-z_]+)?|collection(_import)?|record_auth_with_password|record_auth_refresh|record_auth_methods|batch|health)_test\\.go:';
 const bin = resolve(root, 'bin/plinth.js');
 const server = `PLINTH_LOG_LEVEL=warn node ${bin} serve --dir {dir} --http 127.0.0.1:{port}`;
 const args = [runner, '--server', server, '--filter', scope, '--jobs', '2', '--max-seconds', process.env.COMPAT_MAX_SECONDS ?? '600', ...process.argv.slice(2)];

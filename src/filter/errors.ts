@@ -5,7 +5,8 @@ export type FilterErrorCode =
   | 'syntax' // the text does not follow the grammar
   | 'limit' // too long, too deep or too many expressions
   | 'unknown_field' // an identifier the resolver does not know
-  | 'forbidden_field' // a known identifier the caller may not use here
+  | 'forbidden_field' // `@request.*`/`@collection.*` in a non-superuser's client filter (PocketBase: 403)
+  | 'not_filterable' // a hidden field or a superuser-only collection reached by a client filter (400)
   | 'invalid_operand' // a well-formed operand that cannot be used where it stands
   | 'unknown_function'
   | 'invalid_sort';

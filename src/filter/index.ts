@@ -31,7 +31,19 @@ export {
   type CompileOptions,
 } from './compile.js';
 export { cat, joinFragments, type Fragment } from './fragment.js';
-export { compileSort, parseSort, RANDOM_SORT, ROWID_SORT, type SortDirection, type SortOptions, type SortTerm } from './sort.js';
+export { asciiLower, sqliteNumberText } from './sqlite-values.js';
+export {
+  compileSort,
+  compileSortKeys,
+  parseSort,
+  RANDOM_SORT,
+  ROWID_SORT,
+  sortKeyFragment,
+  type SortDirection,
+  type SortKey,
+  type SortOptions,
+  type SortTerm,
+} from './sort.js';
 export { MACRO_NAMES, resolveMacro } from './macros.js';
 export {
   asciiLowerSql,

@@ -3,6 +3,8 @@
 // Path parts are sanitised to [A-Za-z0-9_] before they reach SQL text.
 import type { DialectName } from '../db/types.js';
 import { FilterError } from './errors.js';
+import { pgTextOf } from './render-postgres.js';
+import type { ValueKind } from './resolver.js';
 
 /**
  * Keeps word characters only (the identifier grammar allows nothing else in a path part) and
@@ -89,7 +91,11 @@ export function jsonArrayLength(dialect: DialectName, column: string, type: Arra
   }
 }
 
-/** SQLite's LOWER (ASCII only) in each dialect. */
-export function asciiLowerSql(dialect: DialectName, expr: string): string {
-  return dialect === 'sqlite' ? `LOWER(${expr})` : `plinth_lower(${expr})`;
+/**
+ * SQLite's LOWER (ASCII only) of an expression of the given kind, in each dialect
+ * (PostgreSQL first renders non-text values as SQLite would).
+ */
+export function asciiLowerSql(dialect: DialectName, expr: string, kind: ValueKind = 'text'): string {
+  if (dialect === 'sqlite') return `LOWER(${expr})`;
+  return `plinth_lower(${pgTextOf({ sql: expr, params: [] }, kind).sql})`;
 }

@@ -76,8 +76,8 @@ export function fieldOperand(resolved: ResolvedField): Operand {
   return {
     value,
     nullFallback: resolved.nullFallback ?? 'auto',
-    paramCount: resolved.params.length,
-    hasEmptyParam: resolved.params.some((p) => p === '' || p === null),
+    paramCount: resolved.knownNonEmpty ? Math.max(1, resolved.params.length) : resolved.params.length,
+    hasEmptyParam: !resolved.knownNonEmpty && resolved.params.some((p) => p === '' || p === null),
     ...(mm
       ? { multiMatch: { value: { t: 'field', sql: mm.value.sql, params: mm.value.params, kind: resolved.kind, affinity }, from: mm.from } }
       : {}),

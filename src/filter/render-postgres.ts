@@ -154,6 +154,11 @@ export function toText(x: Typed): Fragment {
   }
 }
 
+/** A resolver expression of the given kind as the text SQLite would see (LOWER, LIKE). */
+export function pgTextOf(f: Fragment, kind: ValueKind): Fragment {
+  return toText(fieldValue(f, kind, 'none'));
+}
+
 /** A value as an argument of a math function: numbers, numeric-looking text, else NULL. */
 function mathNumber(x: Typed): Fragment {
   switch (x.cls) {

@@ -61,6 +61,11 @@ export interface ResolvedExpression {
   readonly multiMatch?: MultiMatch;
   /** A condition ANDed to every comparison using this field (e.g. email visibility). */
   readonly guard?: SqlFragment;
+  /**
+   * Treat as a known non-empty value in `=`/`!=` (direct comparison, no NULL/'' folding),
+   * as PocketBase does for expressions that carry a bound value of their own.
+   */
+  readonly knownNonEmpty?: boolean;
 }
 
 /** A constant known when compiling (a request value, a modifier result, a missing field). */

@@ -35,26 +35,44 @@ export interface SortOptions {
   readonly dialect: Dialect | DialectName;
 }
 
+/**
+ * One ORDER BY key: `expr` is the value sorted on (may include a COLLATE), `order` what
+ * follows it (`ASC`, `DESC NULLS LAST`, or '' for `RANDOM()`).
+ */
+export interface SortKey {
+  readonly expr: Fragment;
+  readonly order: string;
+}
+
+/** Compiles sort terms into ORDER BY keys. Throws FilterError. */
+export function compileSortKeys(terms: readonly SortTerm[], options: SortOptions): SortKey[] {
+  if (terms.length > MAX_SORT_FIELDS) throw new FilterError('limit', `Too many sort fields (at most ${MAX_SORT_FIELDS}).`);
+  return terms.flatMap((term) => compileSortTerm(term, options));
+}
+
 /** Compiles sort terms into ORDER BY items (join them with ", "). Throws FilterError. */
 export function compileSort(terms: readonly SortTerm[], options: SortOptions): Fragment[] {
-  if (terms.length > MAX_SORT_FIELDS) throw new FilterError('limit', `Too many sort fields (at most ${MAX_SORT_FIELDS}).`);
-  return terms.map((term) => compileSortTerm(term, options));
+  return compileSortKeys(terms, options).map(sortKeyFragment);
+}
+
+export function sortKeyFragment(key: SortKey): Fragment {
+  return key.order === '' ? key.expr : cat(key.expr, ` ${key.order}`);
 }
 
 function invalidSort(name: string): FilterError {
   return new FilterError('invalid_sort', `Invalid sort field ${JSON.stringify(name.slice(0, 60))}.`);
 }
 
-function compileSortTerm(term: SortTerm, options: SortOptions): Fragment {
+function compileSortTerm(term: SortTerm, options: SortOptions): SortKey[] {
   if (term.name.length > MAX_SORT_FIELD_LENGTH) {
     throw new FilterError('limit', `Sort field is too long (at most ${MAX_SORT_FIELD_LENGTH} characters).`);
   }
   const dialect = dialectName(options.dialect);
-  if (term.name === RANDOM_SORT) return cat('RANDOM()');
+  if (term.name === RANDOM_SORT) return [{ expr: cat('RANDOM()'), order: '' }];
   if (term.name === ROWID_SORT) {
     const rowid = options.resolver.rowid?.();
     if (!rowid) throw invalidSort(term.name);
-    return cat(`${rowid} ${term.direction}`);
+    return [{ expr: cat(rowid), order: term.direction }];
   }
   let resolved: ResolvedField;
   try {
@@ -65,28 +83,30 @@ function compileSortTerm(term: SortTerm, options: SortOptions): Fragment {
   }
   if (resolved.type !== 'expression' || resolved.params.length > 0 || resolved.sql === '') throw invalidSort(term.name);
   const expr: Fragment = { sql: resolved.sql, params: [] };
-  if (dialect === 'sqlite') return cat(expr, ` ${term.direction}`);
-  return postgresSortTerm(expr, resolved.kind, term.direction);
+  if (dialect === 'sqlite') return [{ expr, order: term.direction }];
+  return postgresSortKeys(expr, resolved.kind, term.direction);
 }
 
 /**
  * PostgreSQL ordering that matches SQLite's: NULLs before everything, numbers before text,
  * text in byte order.
  */
-function postgresSortTerm(expr: Fragment, kind: Parameters<typeof classOfKind>[0], direction: SortDirection): Fragment {
+function postgresSortKeys(expr: Fragment, kind: Parameters<typeof classOfKind>[0], direction: SortDirection): SortKey[] {
   const nulls = direction === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
   switch (classOfKind(kind)) {
     case 'text':
-      return cat(expr, ` COLLATE "C" ${direction} ${nulls}`);
+      return [{ expr: cat(expr, ' COLLATE "C"'), order: `${direction} ${nulls}` }];
     case 'number':
     case 'bool':
     case 'null':
-      return cat(expr, ` ${direction} ${nulls}`);
+      return [{ expr, order: `${direction} ${nulls}` }];
     case 'dyn': {
       const v = fieldValue(expr, kind, 'none');
-      return cat(
-        'plinth_sort_rank(', v, `) ${direction}, plinth_sort_num(`, v, `) ${direction}, plinth_sort_text(`, v, `) COLLATE "C" ${direction}`,
-      );
+      return [
+        { expr: cat('plinth_sort_rank(', v, ')'), order: direction },
+        { expr: cat('plinth_sort_num(', v, ')'), order: direction },
+        { expr: cat('plinth_sort_text(', v, ') COLLATE "C"'), order: direction },
+      ];
     }
   }
 }

@@ -122,6 +122,8 @@ async function expandPath(exec: Executor, records: RecordModel[], segments: stri
   const [segment, ...rest] = segments as [string, ...string[]];
   const relation = await resolveRelation(exec, records, segment, ctx);
   if (!relation) return;
+  // A resolvable path marks every record as expanded, even when nothing was found.
+  for (const record of records) record.expand ??= {};
   const allIds = [...new Set(records.flatMap((r) => relation.idsOf(r)))];
   const related = await fetchVisible(exec, relation.target, allIds, ctx);
   const byId = new Map(related.map((r) => [String(r.values.id), r]));

@@ -47,7 +47,7 @@ export function exportRecord(record: RecordModel, options: ExportOptions): Recor
         out.collectionName = collection.name;
         continue;
       case 'expand':
-        if (record.expand && Object.keys(record.expand).length > 0) out.expand = exportExpand(record.expand, options);
+        if (record.expand) out.expand = exportExpand(record.expand, options);
         continue;
     }
     if (plan.hidden.has(key) && !options.showHidden) continue;

@@ -11,6 +11,11 @@ export interface AppliedInput {
   touched: Set<string>;
   /** Plain passwords submitted for password fields (hashed on save, validated first). */
   plainPasswords: Map<string, string>;
+  /**
+   * The body as rules see it (`@request.body.*`): modifier keys replaced by the field's
+   * resulting value, plain field keys by their normalised value.
+   */
+  resolvedBody: Record<string, unknown>;
 }
 
 type KeyTarget = { field: Field; modifier: 'set' | 'append' | 'prepend' | 'remove' | 'autogenerate' };
@@ -54,6 +59,8 @@ export function applyInput(record: RecordModel, data: Record<string, unknown>, c
   const touched = new Set<string>();
   const plainPasswords = new Map<string, string>();
   const keys = Object.keys(data).sort((a, b) => a.length - b.length);
+  const resolvedBody: Record<string, unknown> = { ...data };
+  const resolvedFields = new Set<string>();
   for (const key of keys) {
     const target = targetOf(key, byName);
     if (!target) continue;
@@ -61,6 +68,8 @@ export function applyInput(record: RecordModel, data: Record<string, unknown>, c
     if (field.hidden && !canWriteHidden && !(isAuth && field.name === 'password')) continue;
     if (field.type === 'autodate') continue;
     const raw = data[key];
+    delete resolvedBody[key];
+    resolvedFields.add(field.name);
     if (field.type === 'password') {
       const plain = modifier === 'autogenerate' ? autogenerate(field) : raw == null ? '' : String(raw);
       plainPasswords.set(field.name, plain);
@@ -83,5 +92,8 @@ export function applyInput(record: RecordModel, data: Record<string, unknown>, c
     }
     touched.add(field.name);
   }
-  return { touched, plainPasswords };
+  for (const name of resolvedFields) {
+    resolvedBody[name] = plainPasswords.has(name) ? plainPasswords.get(name) : record.values[name];
+  }
+  return { touched, plainPasswords, resolvedBody };
 }

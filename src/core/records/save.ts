@@ -14,7 +14,7 @@ import {
   verifyPassword,
 } from '../collections/fields/index.js';
 import { parseIndex } from '../collections/index-definition.js';
-import { fieldError, ValidationError, type ErrorData } from '../errors/index.js';
+import { AppError, fieldError, ValidationError, type ErrorData } from '../errors/index.js';
 import type { AppliedInput } from './input.js';
 import type { RecordModel } from './record.js';
 import { insertRecord, updateRecord } from './repository.js';
@@ -151,16 +151,17 @@ export async function saveRecord(exec: Executor, record: RecordModel, options: S
   }
 
   fillGeneratedValues(record, options);
+  // Superusers are verified by definition.
+  if (collection.name === '_superusers') record.values.verified = true;
 
   const errors: ErrorData = {};
   for (const field of collection.fields) {
     const err = validateField(field, record, options);
     if (err) errors[field.name] = err;
   }
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors, message);
-
   const relErrors = await relationErrors(exec, record, options);
-  if (Object.keys(relErrors).length > 0) throw new ValidationError(relErrors, message);
+  for (const [name, err] of Object.entries(relErrors)) errors[name] ??= err;
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors, message);
 
   for (const [name, plain] of options.applied.plainPasswords) {
     const field = collection.fields.find((f) => f.name === name);
@@ -179,6 +180,11 @@ export async function saveRecord(exec: Executor, record: RecordModel, options: S
     if (err instanceof DbError) {
       const data = uniqueErrors(err, collection);
       if (data) throw new ValidationError(data, message);
+      // Values the engine refuses (PostgreSQL "data exception" class 22, e.g. a NUL character
+      // in text; SQLite's too-big/mismatch) are the client's input, not a server failure.
+      if (err.code?.startsWith('22') || err.code === 'SQLITE_TOOBIG' || err.code === 'SQLITE_MISMATCH') {
+        throw new AppError('bad_request', message, {}, { cause: err });
+      }
     }
     throw err;
   }

@@ -132,7 +132,7 @@ export class RecordService {
       if (body.id !== undefined && body.id !== null && body.id !== '') record.values.id = String(body.id);
       let access: AccessLevel = request.isSuperuser ? 'superuser' : 'default';
       if (!request.isSuperuser) {
-        const ruleRequest = { ...request, body };
+        const ruleRequest = { ...request, body: applied.resolvedBody };
         await checkCreateRule(tx, this.deps.access, { collection, record, request: ruleRequest });
         if (await hasManageAccess(tx, this.deps.access, { collection, record, request: ruleRequest, candidate: true })) {
           access = 'manager';
@@ -166,11 +166,12 @@ export class RecordService {
     const run = async (tx: Executor) => {
       const current = await findRecordById(tx, collection, id);
       if (!current) throw notFound();
-      const ruleRequest = { ...request, body };
+      // Modifiers resolve against the stored values, so the rule sees the final body.
+      const record: RecordModel = { collection, values: { ...current.values } };
+      const applied = applyInput(record, body, request.isSuperuser);
+      const ruleRequest = { ...request, body: applied.resolvedBody };
       const original = await this.findWithRule(tx, { collection, id }, { request: ruleRequest, rule: collection.updateRule });
       if (!original) throw notFound();
-      const record: RecordModel = { collection, values: { ...original.values } };
-      const applied = applyInput(record, body, request.isSuperuser);
       if (request.isSuperuser && typeof body.id === 'string' && body.id !== '') record.values.id = body.id;
       let access: AccessLevel = request.isSuperuser ? 'superuser' : 'default';
       if (!request.isSuperuser && (await hasManageAccess(tx, this.deps.access, { collection, record: original, request: ruleRequest, candidate: false }))) {
@@ -198,6 +199,10 @@ export class RecordService {
     const run = async (tx: Executor) => {
       const record = await this.findWithRule(tx, { collection, id }, { request, rule: collection.deleteRule });
       if (!record) throw notFound();
+      if (collection.name === '_superusers') {
+        const row = await tx.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "_superusers"`);
+        if (Number(row?.n ?? 0) <= 1) throw badRequest("You can't delete the only existing superuser.");
+      }
       await deleteWithReferences(tx, record, { collections: this.deps.collections.all(), deleteRow: deleteRecordRow });
     };
     if (options.exec) await run(options.exec);

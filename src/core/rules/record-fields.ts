@@ -259,9 +259,15 @@ export class RecordFieldResolver implements FieldResolver {
       case 'context':
         return constant(request.context);
       case 'query':
-        return constant(request.query[rest.join('.')] ?? null);
-      case 'headers':
-        return constant(request.headers[rest.join('.').toLowerCase().replaceAll('-', '_')] ?? null);
+      case 'headers': {
+        const source = section === 'query' ? request.query : request.headers;
+        const key = section === 'query' ? rest.join('.') : rest.join('.').toLowerCase().replaceAll('-', '_');
+        const has = Object.prototype.hasOwnProperty.call(source, key);
+        if (modifier === 'isset') return { type: 'value', value: has };
+        if (modifier === 'lower') return constant(has ? source[key]!.toLowerCase() : null);
+        if (modifier !== undefined) throw unknownField(name);
+        return constant(has ? source[key] : null);
+      }
       case 'auth':
         return this.resolveAuth(rest, name);
       case 'body':

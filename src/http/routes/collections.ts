@@ -1,6 +1,7 @@
 // /api/collections — collection management (superusers only).
 import type { Core } from '../../core/index.js';
-import { collectionToJson, CollectionInputError } from '../../core/collections/index.js';
+import { collectionToJson, CollectionInputError, fieldToJson, ViewQueryError } from '../../core/collections/index.js';
+import { exportRecord } from '../../core/records/export.js';
 import { importCollections } from '../../core/collections/import.js';
 import type { Collection } from '../../core/collections/model.js';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../../core/errors/index.js';
@@ -57,8 +58,15 @@ export function collectionRoutes(core: Core, options: { bodyLimit: number }): Ro
             query: { code: query.trim() === '' ? 'validation_required' : 'validation_length_out_of_range', message: query.trim() === '' ? 'Cannot be blank.' : 'The length must be between 0 and 5000.' },
           });
         }
-        const result = await core.collections.dryRunView(query);
-        respondJson(ctx, 200, { fields: result.fields, rows: result.rows });
+        let result: Awaited<ReturnType<typeof core.collections.dryRunView>>;
+        try {
+          result = await core.collections.dryRunView(query);
+        } catch (err) {
+          if (err instanceof ViewQueryError) throw badRequest(`Invalid view query. Raw error: \n${err.message}`);
+          throw err;
+        }
+        const sample = result.rows.map((values) => exportRecord({ collection: result.collection, values }, { showHidden: true, showEmail: true }));
+        respondJson(ctx, 200, { fields: result.fields.map(fieldToJson), sample });
       }),
     },
     {
