@@ -49,8 +49,10 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   let core: Core;
   try {
     core = await createCore({ db, clock: systemClock, logger, bodyLimit: config.bodyLimit });
-    if (options.migrate !== false) await core.migrations.up();
-    await core.reload();
+    if (options.migrate !== false) {
+      await core.migrations.up();
+      await core.reload();
+    }
   } catch (err) {
     await db.close();
     throw err;

@@ -10,6 +10,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     http: { type: 'string' },
     'sqlite-sync': { type: 'string' },
     'log-level': { type: 'string' },
+    'body-limit': { type: 'string' },
   });
   if (flags.help) {
     process.stdout.write(SERVE_USAGE);
@@ -26,13 +27,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
       db: stringFlag(flags, 'db'),
       sqliteSync: stringFlag(flags, 'sqlite-sync'),
       logLevel: stringFlag(flags, 'log-level'),
+      bodyLimit: stringFlag(flags, 'body-limit'),
     },
     { dirExists: existsSync },
   );
   if (config.dirNote) process.stderr.write(`${config.dirNote}\n`);
 
   const app = await openApp(config);
-  const address = await app.listen();
+  let address: string;
+  try {
+    address = await app.listen();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
   process.stderr.write(`Plinth is serving the API at ${address}/api/ (${app.describeStorage()})\n`);
 
   await new Promise<void>((resolve) => {

@@ -24,6 +24,7 @@ Options:
 ${COMMON}
   --sqlite-sync MODE  SQLite synchronous mode: NORMAL (default) or FULL [env PLINTH_SQLITE_SYNC]
   --log-level LEVEL   trace, debug, info, warn, error (default info) [env PLINTH_LOG_LEVEL]
+  --body-limit BYTES  largest request body accepted (default 33554432) [env PLINTH_BODY_LIMIT]
 `;
 
 export const SUPERUSER_USAGE = `Usage: plinth superuser <action> EMAIL [PASSWORD] [options]

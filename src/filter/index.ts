@@ -1,6 +1,6 @@
 // The filter language: lexer → parser → AST → plan (through a FieldResolver) → SQL per dialect.
 export type { BaseOperator, ComparisonNode, FilterNode, LogicalNode, OperandNode, Operator } from './ast.js';
-export { operatorText } from './ast.js';
+export { BASE_OPERATORS, operatorText } from './ast.js';
 export { FilterError, isFilterError, type FilterErrorCode } from './errors.js';
 export {
   MAX_FILTER_EXPRESSIONS,

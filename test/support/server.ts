@@ -39,7 +39,8 @@ export function copyDir(source: string): string {
 }
 
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli-entry.ts'), ...args], {
+  // tsx is resolved from here, so the CLI can run in any working directory.
+  return spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli-entry.ts'), ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
