@@ -46,8 +46,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     all: () => [...store.list()],
   };
-  const access = createAccessCompiler({ collections: registry, clock });
-  const collections = new CollectionService({ db, store, clock, validateRule: ruleValidator(registry, access) });
+  const access = createAccessCompiler({ dialect: db.dialect.name, collections: registry, clock });
+  const collections = new CollectionService({ db, store, clock, validateRule: ruleValidator(access) });
   const records = new RecordService({ db, collections: registry, access, clock });
   const auth = new AuthService({ db, collections: registry, records, access, clock });
   const superusers = new SuperuserService({ db, records });

@@ -33,6 +33,8 @@ export const FILTER_CASES: readonly FilterCase[] = [
   { filter: "title ~ '_'", ids: ['r5'], note: 'escaped underscore' },
   { filter: "title ~ '%sure\\\\%'", ids: ['r5'], note: 'escaped backslash in an explicit pattern' },
   { filter: "title ~ '\\s'", ids: [] },
+  { filter: "title = 'a\u0000b'", ids: [], note: 'NUL cannot be bound on PostgreSQL: dropped' },
+  { filter: "title ~ '\u0000'", ids: 'all', note: 'SQLite reads the pattern up to the NUL' },
   { filter: "'lo w' ~ title", ids: ['r3'], note: "column as pattern: '' matches" },
   { filter: "'xxabcxx' ~ nt", ids: ['r1', 'r3', 'r6'] },
   { filter: 'n ~ 5', ids: ['r1', 'r3', 'r5', 'r8'], note: 'numbers as text' },

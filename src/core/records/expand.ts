@@ -9,7 +9,7 @@ import { findSingleColumnUniqueIndex } from '../collections/index-definition.js'
 import type { AccessCompiler } from '../rules/access.js';
 import type { RequestInfo } from '../rules/request-info.js';
 import type { RecordModel } from './record.js';
-import { decodeRow, selectColumns } from './repository.js';
+import { decodeRow } from './repository.js';
 
 export const MAX_EXPAND_DEPTH = 6;
 const MAX_EXPAND_PATHS = 64;
@@ -102,14 +102,14 @@ async function fetchVisible(exec: Executor, target: Collection, ids: string[], c
   if (ids.length === 0) return [];
   const { request } = ctx;
   if (!request.isSuperuser && target.viewRule === null) return [];
-  const q = exec.dialect.quoteIdent;
-  const table = q(target.name);
   const rules = request.isSuperuser || !target.viewRule ? [] : [target.viewRule];
-  const access = ctx.access.compile({ collection: target, request, rules }, exec.dialect.name);
-  const rows = await exec.all(
-    `SELECT ${access.distinct ? 'DISTINCT ' : ''}${selectColumns(exec, target, target.name)} FROM ${table} ${access.joins} WHERE ${table}."id" IN (${ids.map(() => '?').join(', ')}) AND (${access.where})`,
-    [...ids, ...access.whereParams],
-  );
+  const select = ctx.access.select({
+    collection: target,
+    request,
+    rules,
+    where: (t) => [{ sql: `${t}."id" IN (${ids.map(() => '?').join(', ')})`, params: [...ids] }],
+  });
+  const rows = await exec.all(select.sql, select.params);
   const records = rows.map((row) => decodeRow(target, row));
   const visible = await ctx.visibility(records);
   for (const r of records) if (visible.has(String(r.values.id))) r.emailVisible = true;

@@ -2,7 +2,7 @@
 // submitted values before anything is written) and the auth manage rule.
 import type { Executor, SqlValue } from '../../db/types.js';
 import type { Collection } from '../collections/model.js';
-import { columnDefinition, encodeValue } from '../collections/fields/index.js';
+import { encodeValue } from '../collections/fields/index.js';
 import { AppError } from '../errors/index.js';
 import type { AccessCompiler } from '../rules/access.js';
 import type { RequestInfo } from '../rules/request-info.js';
@@ -10,30 +10,16 @@ import type { RecordModel } from './record.js';
 
 const CREATE_FAILED = 'Failed to create record.';
 
-/** PostgreSQL needs typed values in the CTE; the column type is the definition's first words. */
-function pgCastType(definition: string): string {
-  const match = /^(DOUBLE PRECISION|[A-Z]+)/i.exec(definition.trim());
-  return match ? match[1]!.toUpperCase() : 'TEXT';
-}
-
-/**
- * A one-row CTE holding the candidate record's values under the collection's columns, so
- * the rule is compiled exactly as for stored rows but sees what was submitted.
- */
-function candidateCte(exec: Executor, record: RecordModel, alias: string): { sql: string; params: SqlValue[] } {
-  const q = exec.dialect.quoteIdent;
-  const selects: string[] = [];
-  const params: SqlValue[] = [];
+/** The candidate record's values as they would be written, for the create-rule CTE. */
+function candidateValues(exec: Executor, record: RecordModel): Record<string, SqlValue> {
+  const values: Record<string, SqlValue> = {};
   for (const field of record.collection.fields) {
     let value = record.values[field.name];
     if (field.name === 'id' && (value === '' || value == null)) value = '__temp_id__';
     if (field.name === 'verified') value = false;
-    params.push(encodeValue(field, value, exec.dialect.name));
-    const placeholder =
-      exec.dialect.name === 'postgres' ? `CAST(? AS ${pgCastType(columnDefinition(field, 'postgres'))})` : '?';
-    selects.push(`${placeholder} AS ${q(field.name)}`);
+    values[field.name] = encodeValue(field, value, exec.dialect.name);
   }
-  return { sql: `WITH ${q(alias)} AS (SELECT ${selects.join(', ')})`, params };
+  return values;
 }
 
 export async function checkCreateRule(
@@ -43,13 +29,13 @@ export async function checkCreateRule(
 ): Promise<void> {
   const rule = input.collection.createRule;
   if (rule === null || rule === '') return;
-  const alias = `${input.collection.name}__pb_create`;
-  const cte = candidateCte(exec, input.record, alias);
-  const compiled = access.compile({ collection: input.collection, request: input.request, rules: [rule], alias }, exec.dialect.name);
-  const row = await exec.get(
-    `${cte.sql} SELECT 1 AS "ok" FROM ${exec.dialect.quoteIdent(alias)} ${compiled.joins} WHERE ${compiled.where} LIMIT 1`,
-    [...cte.params, ...compiled.whereParams],
-  );
+  const check = access.exists({
+    collection: input.collection,
+    request: input.request,
+    rules: [rule],
+    candidate: candidateValues(exec, input.record),
+  });
+  const row = await exec.get(check.sql, check.params);
   if (!row) throw new AppError('bad_request', CREATE_FAILED);
 }
 
@@ -64,16 +50,14 @@ export async function hasManageAccess(
 ): Promise<boolean> {
   const rule = input.collection.auth?.manageRule;
   if (input.collection.type !== 'auth' || !rule || !input.request.auth) return false;
-  const q = exec.dialect.quoteIdent;
   if (input.candidate) {
-    const alias = `${input.collection.name}__pb_create`;
-    const cte = candidateCte(exec, input.record, alias);
-    const compiled = access.compile({ collection: input.collection, request: input.request, rules: [rule], alias }, exec.dialect.name);
-    const row = await exec.get(
-      `${cte.sql} SELECT 1 AS "ok" FROM ${q(alias)} ${compiled.joins} WHERE ${compiled.where} LIMIT 1`,
-      [...cte.params, ...compiled.whereParams],
-    );
-    return row !== undefined;
+    const check = access.exists({
+      collection: input.collection,
+      request: input.request,
+      rules: [rule],
+      candidate: candidateValues(exec, input.record),
+    });
+    return (await exec.get(check.sql, check.params)) !== undefined;
   }
   const ids = await managedIds(exec, access, { collection: input.collection, request: input.request, ids: [String(input.record.values.id)] });
   return ids.length > 0;
@@ -87,12 +71,12 @@ export async function managedIds(
 ): Promise<string[]> {
   const rule = input.collection.auth?.manageRule;
   if (!rule || !input.request.auth || input.ids.length === 0) return [];
-  const q = exec.dialect.quoteIdent;
-  const table = q(input.collection.name);
-  const compiled = access.compile({ collection: input.collection, request: input.request, rules: [rule] }, exec.dialect.name);
-  const rows = await exec.all<{ id: string }>(
-    `SELECT DISTINCT ${table}."id" AS "id" FROM ${table} ${compiled.joins} WHERE ${table}."id" IN (${input.ids.map(() => '?').join(', ')}) AND (${compiled.where})`,
-    [...input.ids, ...compiled.whereParams],
-  );
-  return rows.map((r) => r.id);
+  const select = access.select({
+    collection: input.collection,
+    request: input.request,
+    rules: [rule],
+    where: (t) => [{ sql: `${t}."id" IN (${input.ids.map(() => '?').join(', ')})`, params: [...input.ids] }],
+  });
+  const rows = await exec.all<{ id: string }>(select.sql, select.params);
+  return rows.map((r) => String(r.id));
 }

@@ -2,11 +2,11 @@
 // create, update, delete — with PocketBase's rule semantics:
 //   null rule  → superusers only (403);  ""  → everyone;  an expression → a SQL filter:
 //   list drops rows, view/update/delete answer 404, create answers 400.
-import type { Database, Executor, SqlValue } from '../../db/types.js';
+import type { Database, Executor } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Collection } from '../collections/model.js';
 import { AppError, badRequest, forbidden, notFound } from '../errors/index.js';
-import type { AccessCompiler, AccessQuery } from '../rules/access.js';
+import type { AccessCompiler } from '../rules/access.js';
 import type { RequestInfo } from '../rules/request-info.js';
 import { expandRecords } from './expand.js';
 import { exportRecord } from './export.js';
@@ -64,25 +64,15 @@ export class RecordService {
     const params = parseListParams(query);
     const exec = this.deps.db;
     const rules = request.isSuperuser || collection.listRule === null ? [] : [collection.listRule];
-    const access = this.deps.access.compile(
-      { collection, request, rules, clientFilter: params.filter, clientSort: params.sort },
-      exec.dialect.name,
-    );
-    const q = exec.dialect.quoteIdent;
-    const table = q(collection.name);
-    const from = `FROM ${table} ${access.joins}`;
-    const order = orderClause(exec, collection, access);
-    const select = `SELECT ${access.distinct ? 'DISTINCT ' : ''}${selectColumns(exec, collection, collection.name)} ${from} WHERE ${access.where}${order} LIMIT ? OFFSET ?`;
-    const selectParams: SqlValue[] = [...access.whereParams, ...access.orderParams, params.perPage, params.perPage * (params.page - 1)];
-    const rowsPromise = exec.all(select, selectParams);
+    const input = { collection, request, rules, clientFilter: params.filter, clientSort: params.sort };
+    const select = this.deps.access.select(input, { limit: params.perPage, offset: params.perPage * (params.page - 1) });
+    const rowsPromise = exec.all(select.sql, select.params);
     let totalItems = -1;
     let totalPages = -1;
     if (!params.skipTotal) {
-      const countRow = await exec.get<{ total: number }>(
-        `SELECT COUNT(DISTINCT ${table}."id") AS "total" ${from} WHERE ${access.where}`,
-        access.whereParams,
-      );
-      totalItems = Number(countRow?.total ?? 0);
+      const count = this.deps.access.count(input);
+      const countRow = await exec.get<{ count: number }>(count.sql, count.params);
+      totalItems = Number(countRow?.count ?? 0);
       totalPages = Math.ceil(totalItems / params.perPage);
     }
     const records = (await rowsPromise).map((row) => decodeRow(collection, row));
@@ -108,13 +98,11 @@ export class RecordService {
     const { collection, id } = target;
     const { request, rule } = check;
     if (request.isSuperuser || rule === '' || rule === null) return findRecordById(exec, collection, id);
-    const access = this.deps.access.compile({ collection, request, rules: [rule] }, exec.dialect.name);
-    const q = exec.dialect.quoteIdent;
-    const table = q(collection.name);
-    const row = await exec.get(
-      `SELECT ${selectColumns(exec, collection, collection.name)} FROM ${table} ${access.joins} WHERE ${table}."id" = ? AND (${access.where}) LIMIT 1`,
-      [id, ...access.whereParams],
+    const select = this.deps.access.select(
+      { collection, request, rules: [rule], where: (t) => [{ sql: `${t}."id" = ?`, params: [id] }] },
+      { limit: 1, offset: 0 },
     );
+    const row = await exec.get(select.sql, select.params);
     return row ? decodeRow(collection, row) : null;
   }
 
@@ -305,16 +293,6 @@ function blankValues(collection: Collection): Record<string, unknown> {
 import { zeroValue } from '../collections/fields/index.js';
 function zeroOf(field: Collection['fields'][number]): unknown {
   return zeroValue(field);
-}
-
-function orderClause(exec: Executor, collection: Collection, access: AccessQuery): string {
-  if (access.orderBy.length > 0) return ` ORDER BY ${access.orderBy.join(', ')}`;
-  // Without a sort SQLite returns rows in rowid order; PostgreSQL guarantees nothing, so its
-  // record tables carry a `_rowid` sequence column to give the same order.
-  if (exec.dialect.name === 'postgres' && collection.type !== 'view') {
-    return ` ORDER BY ${exec.dialect.quoteIdent(collection.name)}."_rowid"`;
-  }
-  return '';
 }
 
 const SUPERUSER_ONLY_PREFIXES = ['@collection.', '@request.'];

@@ -1,18 +1,26 @@
-// Builds the SQL pieces of an access-checked SELECT: rules ANDed with the client's filter,
-// the client's sort, and the joins they need. Filter language errors become 400s.
-import { compileFilterText, compileSort, isFilterError, parseSort, type Fragment } from '../../filter/index.js';
+// Builds access-checked statements with the record field resolver: one resolver per query
+// compiles the rules (hidden fields allowed), then the client's filter and sort under the
+// client's privileges; the resolver's joins and extra conditions complete the statement.
+import { compileFilterText, compileSortKeys, isFilterError, parseSort, type Fragment, type SortKey } from '../../filter/index.js';
+import type { DialectName, SqlValue } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, forbidden } from '../errors/index.js';
-import type { AccessCompiler, AccessQuery, AccessQueryInput } from './access.js';
-import { RecordFieldResolver } from './record-fields.js';
 import type { Collection } from '../collections/model.js';
+import type { AccessCompiler, AccessQueryInput, SqlStatement } from './access.js';
+import type { RequestInfo } from './request-info.js';
+import { RecordFieldResolver } from './resolver.js';
+import { buildRecordCount, buildRecordSelect, buildRuleCheck, buildValuesSource } from './resolver-query.js';
 
 export interface AccessCompilerDeps {
-  collections: { byNameOrId(ref: string): Collection | undefined; byId(id: string): Collection | undefined };
+  dialect: DialectName;
+  collections: { byNameOrId(ref: string): Collection | undefined };
   clock: Clock;
 }
 
-function filterFailure(err: unknown, what: 'filter' | 'sort' | 'rule'): never {
+const RULE_LIMITS = { maxLength: 100_000 };
+const EMPTY_REQUEST: RequestInfo = { auth: null, isSuperuser: false, method: 'GET', query: {}, headers: {}, body: {}, context: 'default' };
+
+function failure(err: unknown, what: 'filter' | 'sort' | 'rule'): never {
   if (isFilterError(err)) {
     if (err.code === 'forbidden_field') throw forbidden(err.message);
     const message = what === 'sort' ? 'Invalid sort parameter.' : what === 'filter' ? 'Invalid filter parameters.' : 'Invalid rule.';
@@ -21,51 +29,96 @@ function filterFailure(err: unknown, what: 'filter' | 'sort' | 'rule'): never {
   throw err;
 }
 
+interface Compiled {
+  resolver: RecordFieldResolver;
+  where: Fragment[];
+  sort: SortKey[];
+  with?: Fragment;
+}
+
 export function createAccessCompiler(deps: AccessCompilerDeps): AccessCompiler {
+  const { dialect, clock } = deps;
+  const lookup = { byNameOrId: (ref: string) => deps.collections.byNameOrId(ref) };
+
+  function compile(input: AccessQueryInput): Compiled {
+    const candidateName = input.candidate ? `${input.collection.name}__pb_create` : undefined;
+    const resolver = new RecordFieldResolver({
+      dialect,
+      collection: input.collection,
+      lookup,
+      request: input.request,
+      allowHiddenFields: true,
+      forbidRequestFields: false,
+      clock,
+      ...(candidateName ? { tableName: candidateName, valuesSource: true } : {}),
+    });
+    const where: Fragment[] = [];
+    for (const rule of input.rules) {
+      if (rule.trim() === '') continue;
+      try {
+        where.push(compileFilterText(rule, { resolver, dialect, clock, limits: RULE_LIMITS }));
+      } catch (err) {
+        failure(err, 'rule');
+      }
+    }
+    resolver.allowHiddenFields = input.request.isSuperuser;
+    resolver.forbidRequestFields = !input.request.isSuperuser;
+    if (input.clientFilter && input.clientFilter.trim() !== '') {
+      try {
+        where.push(compileFilterText(input.clientFilter, { resolver, dialect, clock }));
+      } catch (err) {
+        failure(err, 'filter');
+      }
+    }
+    let sort: SortKey[] = [];
+    if (input.clientSort && input.clientSort.trim() !== '') {
+      try {
+        sort = compileSortKeys(parseSort(input.clientSort), { resolver, dialect });
+      } catch (err) {
+        failure(err, 'sort');
+      }
+    }
+    if (input.where) where.push(...input.where(`"${resolver.alias.replaceAll('"', '""')}"`));
+    const withClause = input.candidate
+      ? buildValuesSource({ dialect, name: candidateName!, collection: input.collection, values: input.candidate })
+      : undefined;
+    return { resolver, where, sort, ...(withClause ? { with: withClause } : {}) };
+  }
+
+  const statement = (f: Fragment): SqlStatement => ({ sql: f.sql, params: [...f.params] as SqlValue[] });
+
   return {
-    compile(input: AccessQueryInput, dialect): AccessQuery {
-      const alias = input.alias ?? input.collection.name;
-      const base = { dialect, collection: input.collection, alias, request: input.request, lookup: deps.collections };
-      // Rules may use everything; the client's filter and sort are restricted.
-      const ruleResolver = new RecordFieldResolver({ ...base, allowHidden: true, clientFilter: false });
-      const clientResolver = new RecordFieldResolver({
-        ...base,
-        allowHidden: input.request.isSuperuser,
-        clientFilter: !input.request.isSuperuser,
-      });
-      const where: Fragment[] = [];
-      for (const rule of input.rules) {
-        if (rule.trim() === '') continue;
-        try {
-          where.push(compileFilterText(rule, { resolver: ruleResolver, dialect, clock: deps.clock }));
-        } catch (err) {
-          filterFailure(err, 'rule');
-        }
+    select(input, page) {
+      const c = compile(input);
+      let sort = c.sort;
+      if (sort.length === 0 && dialect === 'postgres' && input.collection.type !== 'view' && !input.candidate) {
+        // SQLite returns unsorted rows in rowid order; the `_rowid` column gives PostgreSQL the same.
+        sort = [{ expr: { sql: `${quote(c.resolver.alias)}."_rowid"`, params: [] }, order: 'ASC' }];
       }
-      if (input.clientFilter && input.clientFilter.trim() !== '') {
-        try {
-          where.push(compileFilterText(input.clientFilter, { resolver: clientResolver, dialect, clock: deps.clock }));
-        } catch (err) {
-          filterFailure(err, 'filter');
-        }
-      }
-      let order: Fragment[] = [];
-      if (input.clientSort && input.clientSort.trim() !== '') {
-        try {
-          order = compileSort(parseSort(input.clientSort), { resolver: clientResolver, dialect });
-        } catch (err) {
-          filterFailure(err, 'sort');
-        }
-      }
-      const joins = [ruleResolver.joins(), clientResolver.joins()].filter((j) => j !== '').join(' ');
-      return {
-        joins,
-        where: where.length === 0 ? '1=1' : where.map((f) => `(${f.sql})`).join(' AND '),
-        whereParams: where.flatMap((f) => [...f.params]),
-        orderBy: order.map((f) => f.sql),
-        orderParams: order.flatMap((f) => [...f.params]),
-        distinct: ruleResolver.multiplies || clientResolver.multiplies,
-      };
+      return statement(
+        buildRecordSelect({
+          resolver: c.resolver,
+          where: c.where,
+          sort,
+          ...(page ? { limit: page.limit, offset: page.offset } : {}),
+          ...(c.with ? { with: c.with } : {}),
+        }),
+      );
+    },
+    count(input) {
+      const c = compile(input);
+      return statement(buildRecordCount({ resolver: c.resolver, where: c.where, ...(c.with ? { with: c.with } : {}) }));
+    },
+    exists(input) {
+      const c = compile(input);
+      return statement(buildRuleCheck({ resolver: c.resolver, where: c.where, ...(c.with ? { with: c.with } : {}) }));
+    },
+    checkRule(collection, rule) {
+      compile({ collection, request: EMPTY_REQUEST, rules: [rule] }).resolver.finish();
     },
   };
+}
+
+function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -1,8 +1,13 @@
 // The seam between the records service and the filter engine: rules, client filters and
-// sort compiled into SQL pieces for one SELECT over a collection's table.
+// sort compiled into whole statements over one collection, with bound parameters only.
 import type { SqlValue } from '../../db/types.js';
 import type { Collection } from '../collections/model.js';
 import type { RequestInfo } from './request-info.js';
+
+export interface SqlStatement {
+  sql: string;
+  params: SqlValue[];
+}
 
 export interface AccessQueryInput {
   collection: Collection;
@@ -13,23 +18,22 @@ export interface AccessQueryInput {
   clientFilter?: string;
   /** The client's `sort`. */
   clientSort?: string;
-  /** Table name or alias the main collection is reachable under (default: the collection name). */
-  alias?: string;
-}
-
-export interface AccessQuery {
-  /** JOIN clauses to append after `FROM "table"`. */
-  joins: string;
-  /** WHERE condition (`1=1` when nothing applies). */
-  where: string;
-  whereParams: SqlValue[];
-  /** ORDER BY terms (may be empty). */
-  orderBy: string[];
-  orderParams: SqlValue[];
-  /** The joins can multiply rows: select DISTINCT / count distinct ids. */
-  distinct: boolean;
+  /** Extra conditions (e.g. an id match), already compiled; they may use `tableRef`. */
+  where?: (tableRef: string) => SqlStatement[];
+  /**
+   * Read the main collection from a one-row CTE of candidate values instead of its table
+   * (the create rule); the values are as they would be written.
+   */
+  candidate?: Record<string, SqlValue>;
 }
 
 export interface AccessCompiler {
-  compile(input: AccessQueryInput, executorDialect: 'sqlite' | 'postgres'): AccessQuery;
+  /** `SELECT <fields> … [ORDER BY] [LIMIT/OFFSET]`. */
+  select(input: AccessQueryInput, page?: { limit: number; offset: number }): SqlStatement;
+  /** `SELECT COUNT(...) AS "count" …`. */
+  count(input: AccessQueryInput): SqlStatement;
+  /** `SELECT 1 AS "ok" … LIMIT 1`. */
+  exists(input: AccessQueryInput): SqlStatement;
+  /** Compiles the rule alone, for validation: throws on an invalid rule. */
+  checkRule(collection: Collection, rule: string): void;
 }

@@ -84,6 +84,6 @@ test('record filters select the same rows on both engines', async () => {
       }
       assert.deepEqual(await run(postgres.db, node, sortText, client), expected);
     }),
-    { numRuns: 400 },
+    { numRuns: 1000 },
   );
 });

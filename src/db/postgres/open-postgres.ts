@@ -187,6 +187,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     connectionTimeoutMillis: 10000,
   });
   pool.on('error', (err) => options.onIdleError?.(err));
+  // Filter queries are small and many; PostgreSQL's JIT can spend far longer compiling
+  // them than running them, so it is switched off for Plinth's connections.
+  pool.on('connect', (client) => {
+    client.query('SET jit = off').catch(() => undefined);
+  });
   try {
     await pool.query('SELECT 1');
   } catch (err) {
