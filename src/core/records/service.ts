@@ -134,8 +134,8 @@ export class RecordService {
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
-      const stored = await findRecordById(tx, collection, String(record.values.id));
-      return stored ?? record;
+      // The values were normalised before writing; what was written is what a read returns.
+      return record;
     };
     const record = options.exec ? await run(options.exec) : await this.deps.db.transaction(run);
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
@@ -174,7 +174,7 @@ export class RecordService {
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
-      return (await findRecordById(tx, collection, String(record.values.id))) ?? record;
+      return record;
     };
     const record = options.exec ? await run(options.exec) : await this.deps.db.transaction(run);
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);

@@ -181,17 +181,12 @@ class PostgresDatabase implements Database {
 /** Opens a pool and checks that the server answers, so a bad URL fails here and not on first use. */
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   const pool = new pg.Pool({
-    connectionString: options.url,
+    connectionString: withJitOff(options.url),
     max: options.max ?? 10,
     types: typeParsers,
     connectionTimeoutMillis: 10000,
   });
   pool.on('error', (err) => options.onIdleError?.(err));
-  // Filter queries are small and many; PostgreSQL's JIT can spend far longer compiling
-  // them than running them, so it is switched off for Plinth's connections.
-  pool.on('connect', (client) => {
-    client.query('SET jit = off').catch(() => undefined);
-  });
   try {
     await pool.query('SELECT 1');
   } catch (err) {
@@ -199,4 +194,23 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     throw toDbError(err);
   }
   return new PostgresDatabase(pool);
+}
+
+/**
+ * Filter queries are small and many; PostgreSQL's JIT can spend far longer compiling them
+ * than running them, so Plinth's connections start with `jit=off`, kept alongside any
+ * `options` (e.g. a search_path) the URL already carries.
+ */
+function withJitOff(url: string): string {
+  const q = url.indexOf('?');
+  const base = q === -1 ? url : url.slice(0, q);
+  const params = (q === -1 ? '' : url.slice(q + 1)).split('&').filter((p) => p !== '');
+  let existing = '';
+  const rest = params.filter((p) => {
+    if (!p.startsWith('options=')) return true;
+    existing = decodeURIComponent(p.slice('options='.length).replaceAll('+', ' '));
+    return false;
+  });
+  rest.push(`options=${encodeURIComponent(`${existing} -c jit=off`.trim())}`);
+  return `${base}?${rest.join('&')}`;
 }

@@ -158,9 +158,13 @@ function pickForField<T>(field: MultiField, list: T[]): T[] | T | '' {
 }
 
 /** A date value: PocketBase's text form of any date it can read, else ''. */
+/** Already in the stored form: nothing to parse (the common case when reading rows). */
+const CANONICAL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 export function toDateValue(raw: unknown): string {
   if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? '' : formatDateTime(raw);
   if (typeof raw !== 'string' || raw === '') return '';
+  if (CANONICAL_DATE.test(raw) && !raw.startsWith('0000') && Number(raw.slice(8, 10)) <= 28) return raw;
   const date = parseDateTime(raw);
   return date ? formatDateTime(date) : '';
 }
