@@ -137,7 +137,11 @@ export class RecordService {
       // The values were normalised before writing; what was written is what a read returns.
       return record;
     };
-    const record = options.exec ? await run(options.exec) : await this.deps.db.transaction(run);
+    const record = options.exec
+      ? await run(options.exec)
+      : isSingleStatementCreate(collection, request)
+        ? await run(this.deps.db)
+        : await this.deps.db.transaction(run);
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
     return out!;
   }
@@ -277,6 +281,18 @@ export class RecordService {
     }
     return ids;
   }
+}
+
+/**
+ * A create whose only database statement is the INSERT (no rule query, no relation or
+ * cross-collection checks) is atomic on its own and needs no explicit transaction.
+ */
+function isSingleStatementCreate(collection: Collection, request: RequestInfo): boolean {
+  return (
+    collection.type === 'base' &&
+    (request.isSuperuser || collection.createRule === '') &&
+    !collection.fields.some((f) => f.type === 'relation')
+  );
 }
 
 function stringOrUndefined(value: unknown): string | undefined {
