@@ -1,11 +1,14 @@
 // Deleting a collection: its row in `_collections` and its table or view, in the caller's
 // transaction. Refused for system collections, for collections that other collections'
-// relation fields point at, and for collections a view reads (PocketBase's rules).
+// relation fields point at, and for collections a view reads (PocketBase's rules). The
+// MFA, OTP, external auth and auth origin rows of a deleted auth collection go with it.
 
 import type { TransactionExecutor } from '../../db/types.js';
 import { AppError } from '../errors/index.js';
 import { deleteCollectionRow, findReferences, readAllCollections } from './collection-store.js';
 import type { Collection } from './model.js';
+import { AUTH_ORIGINS_COLLECTION, EXTERNAL_AUTHS_COLLECTION, MFAS_COLLECTION, OTPS_COLLECTION } from './names.js';
+import { tableExists } from './schema/catalog.js';
 import { dependentViewNames } from './schema/dependent-views.js';
 import { dropRecordTable } from './schema/record-table.js';
 import { dropView } from './views/view-ddl.js';
@@ -49,6 +52,18 @@ async function dropAndFindBrokenViews(
   return [...before].filter((name) => !after.has(name));
 }
 
+/** Collections whose rows belong to a record of an auth collection (`collectionRef` + `recordRef`). */
+const AUTH_REF_COLLECTIONS = [MFAS_COLLECTION, OTPS_COLLECTION, EXTERNAL_AUTHS_COLLECTION, AUTH_ORIGINS_COLLECTION];
+
+/** Deletes the rows of the auth-ref collections that belong to records of `collection`. */
+export async function deleteAuthRefRows(tx: TransactionExecutor, collection: Collection): Promise<void> {
+  if (collection.type !== 'auth') return;
+  for (const name of AUTH_REF_COLLECTIONS) {
+    if (!(await tableExists(tx, name))) continue;
+    await tx.run(`DELETE FROM ${tx.dialect.quoteIdent(name)} WHERE ${tx.dialect.quoteIdent('collectionRef')} = ?`, [collection.id]);
+  }
+}
+
 /** Deletes `collection` (as stored) with its table or view; throws AppError when refused. */
 export async function deleteCollectionInTx(tx: TransactionExecutor, collection: Collection): Promise<void> {
   if (collection.system) {
@@ -64,5 +79,6 @@ export async function deleteCollectionInTx(tx: TransactionExecutor, collection: 
   if (broken.length > 0) {
     throw new AppError('bad_request', `Failed to delete collection due to existing view dependency in ${broken.join(', ')}.`);
   }
+  await deleteAuthRefRows(tx, collection);
   await deleteCollectionRow(tx, collection.id);
 }

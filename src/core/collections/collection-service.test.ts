@@ -253,7 +253,18 @@ forEachDialect(
     });
 
     test('views: invalid queries are validation errors with safe messages', async () => {
-      for (const viewQuery of ['select title from articles', 'select * from articles', 'select id from missing', 'nonsense']) {
+      const db = getDb();
+      const countArticles = async (): Promise<number> =>
+        Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS ${db.dialect.quoteIdent('n')} FROM ${db.dialect.quoteIdent('articles')}`))?.n);
+      const rowsBefore = await countArticles();
+      assert.ok(rowsBefore > 0);
+      const writes = [
+        'delete from articles returning id',
+        'with gone as (delete from articles returning id) select id from gone',
+        'select id from articles; drop table articles',
+        'update articles set headline = id returning id',
+      ];
+      for (const viewQuery of ['select title from articles', 'select * from articles', 'select id from missing', 'nonsense', ...writes]) {
         await rejects(service.create({ name: 'bad_view', type: 'view', viewQuery }), (err) => {
           assert.ok(err instanceof ValidationError, viewQuery);
           const e = err.data['viewQuery'] as { code: string; message: string };
@@ -262,6 +273,7 @@ forEachDialect(
         });
       }
       assert.equal(store.find('bad_view'), undefined);
+      assert.equal(await countArticles(), rowsBefore, 'no query wrote anything');
     });
 
     test('views: a dry run returns fields and a sample, and keeps nothing', async () => {
@@ -382,6 +394,28 @@ forEachDialect(
       const changed = await service.update('members', { authRule: 'verified = true' });
       assert.notEqual(changed.auth!.authToken.secret, before);
       assert.equal(store.get('members').auth!.authToken.secret, changed.auth!.authToken.secret);
+    });
+
+    test('delete: an auth collection takes the auth rows of its records along', async () => {
+      const db = getDb();
+      const q = (n: string): string => db.dialect.quoteIdent(n);
+      const members = store.get('members');
+      const users = store.get('users');
+      const add = (table: string, id: string, collectionRef: string, extra: Record<string, string>): Promise<unknown> => {
+        const values: Record<string, string> = { id, collectionRef, recordRef: 'r1', ...extra };
+        const names = Object.keys(values);
+        return db.run(`INSERT INTO ${q(table)} (${names.map(q).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`, Object.values(values));
+      };
+      await add('_mfas', 'mfa000000000001', members.id, { method: 'password' });
+      await add('_mfas', 'mfa000000000002', users.id, { method: 'password' });
+      await add('_externalAuths', 'ext000000000001', members.id, { provider: 'google', providerId: 'g1' });
+      await add('_authOrigins', 'ori000000000001', members.id, { fingerprint: 'f1' });
+      await add('_otps', 'otp000000000001', members.id, { password: 'x' });
+      await service.delete('members');
+      for (const table of ['_mfas', '_externalAuths', '_authOrigins', '_otps']) {
+        const rows = await db.all<{ id: string }>(`SELECT ${q('id')} FROM ${q(table)}`);
+        assert.deepEqual(rows.map((r) => r.id), table === '_mfas' ? ['mfa000000000002'] : [], table);
+      }
     });
 
     test('create: a derived id that is taken gets a number', async () => {

@@ -1,39 +1,31 @@
-// The collections use cases: create, update and delete a collection (definition and
-// schema together, in one transaction), try a view query, and the scaffolds the admin UI
-// starts new collections from. Each save follows PocketBase's order: bind the body onto
+// The collections use cases: create, update, delete and import collections (definition
+// and schema together, in one transaction), try a view query, and the scaffolds the admin
+// UI starts new collections from. Each save follows PocketBase's order: bind the body onto
 // the stored (or scaffold) collection, normalise, validate against the current database,
 // then write `_collections` and apply the DDL; the cache is refreshed after the commit.
 
 import { systemClock, type Clock } from '../../lib/clock.js';
 import { randomString } from '../../lib/ids.js';
 import { isDbError } from '../../db/errors.js';
-import type { Database, TransactionExecutor } from '../../db/types.js';
+import type { Database } from '../../db/types.js';
 import { AppError, notFound, ValidationError, type FieldError } from '../errors/index.js';
 import { newTokenSecret } from './auth-defaults.js';
 import { collectionToJson } from './collection-json.js';
+import { bindCollectionInput, cloneCollection, prepareForSave, scaffoldCollection } from './collection-input.js';
 import {
-  bindCollectionInput,
-  cloneCollection,
-  collectionIdFor,
-  prepareForSave,
-  scaffoldCollection,
-} from './collection-input.js';
-import {
-  insertCollectionRow,
-  readAllCollections,
-  readCollection,
-  updateCollectionRow,
-  type CollectionStore,
-} from './collection-store.js';
+  collectErrorsInTx,
+  invalidViewQuery,
+  renumberGeneratedId,
+  writeCollectionInTx,
+  type SaveSettings,
+} from './collection-save.js';
+import { readAllCollections, readCollection, updateCollectionRow, type CollectionStore } from './collection-store.js';
 import { deleteCollectionInTx } from './collection-delete.js';
 import { fieldToJson } from './field-list.js';
-import { buildIndex, parseIndex } from './index-definition.js';
+import { importCollectionsInTx, importFailure } from './import.js';
 import { CollectionInputError, isJsonObject, type JsonObject } from './input-binding.js';
 import type { Collection, CollectionType } from './model.js';
-import { indexOwners, relationNames } from './schema/catalog.js';
-import { syncRecordTable } from './schema/sync-record-table.js';
-import { validateCollection, type RuleCheckInput } from './validate.js';
-import { validationError } from './validation-errors.js';
+import type { RuleCheckInput } from './validate.js';
 import { ViewQueryError } from './views/view-query.js';
 import { createViewFields, inRolledBackSavepoint, saveViewCollection, tryViewQuery, type ViewTrial } from './views/view-schema.js';
 
@@ -49,14 +41,7 @@ export interface CollectionServiceOptions {
   oauth2Providers?: ReadonlySet<string>;
 }
 
-/** PostgreSQL silently truncates longer identifiers (NAMEDATALEN - 1). */
-const POSTGRES_MAX_IDENTIFIER_BYTES = 63;
-
 const TYPE_DATA_MESSAGE = 'Failed to load the collection type data due to invalid formatting.';
-
-function invalidViewQuery(err: ViewQueryError): FieldError {
-  return validationError('validation_invalid_view_query', `Invalid query - ${err.message}`);
-}
 
 /** Schema failures reach clients as a safe message; the engine's own text stays in `cause`. */
 function schemaFailure(err: unknown, action: 'create' | 'update' | 'delete'): unknown {
@@ -78,14 +63,18 @@ export class CollectionService {
   private readonly store: CollectionStore;
   private readonly clock: Clock;
   private readonly newSecret: () => string;
-  private readonly options: CollectionServiceOptions;
+  private readonly settings: SaveSettings;
 
   constructor(options: CollectionServiceOptions) {
-    this.options = options;
     this.db = options.db;
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.newSecret = options.newSecret ?? newTokenSecret;
+    this.settings = {
+      newSecret: this.newSecret,
+      validateRule: options.validateRule,
+      oauth2Providers: options.oauth2Providers,
+    };
   }
 
   /** Blank collections of each type, as the admin UI starts from them (no ids, no secrets). */
@@ -144,9 +133,10 @@ export class CollectionService {
         if (!original && hints.generatedId !== undefined && next.id === hints.generatedId) {
           renumberGeneratedId(next, collections);
         }
-        const current = original ? (collections.find((c) => c.id === original.id) ?? original) : null;
-        await this.validateInTx(tx, next, current, collections);
-        await this.writeInTx(tx, next, current, collections);
+        const target = { next, original: original ? (collections.find((c) => c.id === original.id) ?? original) : null, collections };
+        const errors = await collectErrorsInTx(tx, target, this.settings);
+        if (errors) throw new ValidationError(errors);
+        await writeCollectionInTx(tx, target, this.settings);
       });
     } catch (err) {
       throw schemaFailure(err, action);
@@ -154,58 +144,6 @@ export class CollectionService {
     await this.store.changed();
     await this.refreshDependentViews(next.id);
     return next;
-  }
-
-  private async validateInTx(
-    tx: TransactionExecutor,
-    next: Collection,
-    original: Collection | null,
-    collections: readonly Collection[],
-  ): Promise<void> {
-    let viewQueryError: FieldError | null = null;
-    if (next.type === 'view') {
-      next.fields = await createViewFields(tx, next.viewQuery ?? '', collections).catch((err: unknown) => {
-        if (err instanceof ViewQueryError) return [];
-        throw err;
-      });
-      if ((next.viewQuery ?? '') !== '') {
-        try {
-          await tryViewQuery(tx, next.viewQuery ?? '', collections);
-        } catch (err) {
-          if (!(err instanceof ViewQueryError)) throw err;
-          viewQueryError = invalidViewQuery(err);
-        }
-      }
-    }
-    validateCollection(next, {
-      original,
-      collections,
-      tables: await relationNames(tx),
-      indexOwners: await indexOwners(tx),
-      validateRule: this.options.validateRule,
-      viewQueryError,
-      oauth2Providers: this.options.oauth2Providers,
-      maxIdentifierBytes: tx.dialect.name === 'postgres' ? POSTGRES_MAX_IDENTIFIER_BYTES : undefined,
-    });
-  }
-
-  private async writeInTx(
-    tx: TransactionExecutor,
-    next: Collection,
-    original: Collection | null,
-    collections: readonly Collection[],
-  ): Promise<void> {
-    // A changed auth rule invalidates every auth token issued under the old one.
-    if (original?.auth && next.auth && (original.auth.authRule ?? '') !== (next.auth.authRule ?? '')) {
-      next.auth.authToken.secret = this.newSecret();
-    }
-    if (next.type === 'view') {
-      next.fields = await createViewFields(tx, next.viewQuery ?? '', collections);
-      await saveViewCollection(tx, next, original);
-    }
-    if (original) await updateCollectionRow(tx, next);
-    else await insertCollectionRow(tx, next);
-    await syncRecordTable(tx, next, original);
   }
 
   /**
@@ -256,6 +194,25 @@ export class CollectionService {
   }
 
   /**
+   * Imports collection definitions, all or nothing (see import.ts): each one is created
+   * or merged onto the stored one; with `deleteMissing`, the non-system collections and
+   * fields the list leaves out are deleted.
+   */
+  async importCollections(list: readonly unknown[], deleteMissing: boolean): Promise<Collection[]> {
+    let imported: Collection[];
+    try {
+      imported = await this.db.transaction((tx) =>
+        importCollectionsInTx(tx, { list, deleteMissing, now: this.clock.now(), settings: this.settings }),
+      );
+    } catch (err) {
+      throw importFailure(err);
+    }
+    await this.store.changed();
+    await this.refreshDependentViews('');
+    return imported;
+  }
+
+  /**
    * Runs a view query without keeping anything and returns the fields it would have and
    * a sample of its rows. Throws ViewQueryError (with a reason safe to show) when invalid.
    */
@@ -268,23 +225,4 @@ export class CollectionService {
     collection.viewQuery = query;
     return { ...trial, collection };
   }
-}
-
-/**
- * A derived id that is already taken gets a number appended (2, 3, ...), and index
- * names that embedded the old id follow it, as PocketBase does.
- */
-function renumberGeneratedId(c: Collection, collections: readonly Collection[]): void {
-  const base = collectionIdFor(c.type, c.name);
-  let id = base;
-  for (let i = 2; i < 1000 && collections.some((other) => other.id === id); i++) id = `${base}${i}`;
-  if (id === c.id) return;
-  c.indexes = c.indexes.map((raw) => {
-    const parsed = parseIndex(raw);
-    const renamed = parsed.indexName.replaceAll(c.id, id);
-    if (renamed === parsed.indexName) return raw;
-    parsed.indexName = renamed;
-    return buildIndex(parsed);
-  });
-  c.id = id;
 }

@@ -48,7 +48,9 @@ export type { CollectionChangeNotifier, CollectionReference } from './collection
 export { collectionsInsertionOrder, collectionsTableDdl } from './collections-table.js';
 
 export { CollectionService } from './collection-service.js';
-export { deleteCollectionInTx } from './collection-delete.js';
+export { deleteAuthRefRows, deleteCollectionInTx } from './collection-delete.js';
+export { importCollections, importCollectionsInTx } from './import.js';
+export type { ImportOptions } from './import.js';
 export type { CollectionServiceOptions } from './collection-service.js';
 
 export { createIndexSql, dropIndexSql } from './schema/index-ddl.js';

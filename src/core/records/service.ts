@@ -196,6 +196,7 @@ export class RecordService {
         if (Number(row?.n ?? 0) <= 1) throw badRequest("You can't delete the only existing superuser.");
       }
       await deleteWithReferences(tx, record, { collections: this.deps.collections.all(), deleteRow: deleteRecordRow });
+      if (collection.type === 'auth') await deleteAuthRefs(tx, collection.id, id);
     };
     if (options.exec) await run(options.exec);
     else await this.deps.db.transaction(run);
@@ -293,6 +294,15 @@ function isSingleStatementCreate(collection: Collection, request: RequestInfo): 
     (request.isSuperuser || collection.createRule === '') &&
     !collection.fields.some((f) => f.type === 'relation')
   );
+}
+
+const AUTH_REF_TABLES = ['_mfas', '_otps', '_externalAuths', '_authOrigins'];
+
+/** An auth record's MFA, OTP, OAuth2 link and login-origin rows go with it. */
+async function deleteAuthRefs(tx: Executor, collectionId: string, recordId: string): Promise<void> {
+  for (const table of AUTH_REF_TABLES) {
+    await tx.run(`DELETE FROM ${tx.dialect.quoteIdent(table)} WHERE "collectionRef" = ? AND "recordRef" = ?`, [collectionId, recordId]);
+  }
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

@@ -2,7 +2,6 @@
 import type { Core } from '../../core/index.js';
 import { collectionToJson, CollectionInputError, fieldToJson, ViewQueryError } from '../../core/collections/index.js';
 import { exportRecord } from '../../core/records/export.js';
-import { importCollections } from '../../core/collections/import.js';
 import type { Collection } from '../../core/collections/model.js';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../../core/errors/index.js';
 import { compileFilterText, compileSort, isFilterError, parseSort, SimpleFieldResolver } from '../../filter/index.js';
@@ -162,5 +161,5 @@ async function importFromBody(core: Core, data: Record<string, unknown>): Promis
       collections: { code: 'validation_required', message: 'Cannot be blank.' },
     });
   }
-  await importCollections(core.collections, core.store, list, data.deleteMissing === true).catch(inputError);
+  await core.collections.importCollections(list, data.deleteMissing === true).catch(inputError);
 }
