@@ -24,9 +24,10 @@ export interface ErrorBody {
 export function toErrorBody(err: unknown): { body: ErrorBody; internal: boolean } {
   if (err instanceof AppError) {
     const status = STATUS_BY_CODE[err.code];
-    return { body: { status, message: sentence(err.message), data: sentenceData(err.data) }, internal: err.code === 'internal' };
+    // Key order as PocketBase encodes its error struct: data, message, status.
+    return { body: { data: sentenceData(err.data), message: sentence(err.message), status }, internal: err.code === 'internal' };
   }
-  return { body: { status: 500, message: DEFAULT_MESSAGES.internal, data: {} }, internal: true };
+  return { body: { data: {}, message: DEFAULT_MESSAGES.internal, status: 500 }, internal: true };
 }
 
 /** Field messages get the same sentence form as the top-level one. */

@@ -116,7 +116,7 @@ export async function runBatch(
         [String(index)]: {
           code: 'batch_request_failed',
           message: 'Batch request failed.',
-          response: { status: statusOf(response), message: response.message, data: response.data },
+          response: { data: response.data, message: response.message, status: statusOf(response) },
         } as unknown as ErrorData,
       },
     });
