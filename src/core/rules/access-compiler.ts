@@ -87,27 +87,43 @@ export function createAccessCompiler(deps: AccessCompilerDeps): AccessCompiler {
 
   const statement = (f: Fragment): SqlStatement => ({ sql: f.sql, params: [...f.params] as SqlValue[] });
 
+  // Statements whose texts name no `@` value (no @request, no date macros) and no path (a
+  // path may reach another collection whose list rule reads the request) depend only on the
+  // collection, the texts and who asks, so they are reused. The cache is per collection
+  // object: a schema change replaces every cached collection, and with it this.
+  const cache = new WeakMap<Collection, Map<string, SqlStatement>>();
+  const cacheKey = (input: AccessQueryInput, kind: string, page?: { limit: number; offset: number }): string | null => {
+    if (input.where || input.candidate) return null;
+    const texts = [...input.rules, input.clientFilter ?? '', input.clientSort ?? ''];
+    if (texts.some((t) => t.includes('@') || t.includes('.') || t.includes('_via_'))) return null;
+    const who = input.request.isSuperuser ? 'su' : `u:${String(input.request.auth?.values.id ?? '')}`;
+    return JSON.stringify([kind, who, page?.limit, page?.offset, texts]);
+  };
+  const cached = (input: AccessQueryInput, key: string | null, build: () => SqlStatement): SqlStatement => {
+    if (key === null) return build();
+    let byKey = cache.get(input.collection);
+    if (!byKey) {
+      byKey = new Map();
+      cache.set(input.collection, byKey);
+    }
+    let hit = byKey.get(key);
+    if (!hit) {
+      hit = build();
+      if (byKey.size >= 500) byKey.clear();
+      byKey.set(key, hit);
+    }
+    return { sql: hit.sql, params: [...hit.params] };
+  };
+
   return {
     select(input, page) {
-      const c = compile(input);
-      let sort = c.sort;
-      if (sort.length === 0 && dialect === 'postgres' && input.collection.type !== 'view' && !input.candidate) {
-        // SQLite returns unsorted rows in rowid order; the `_rowid` column gives PostgreSQL the same.
-        sort = [{ expr: { sql: `${quote(c.resolver.alias)}."_rowid"`, params: [] }, order: 'ASC' }];
-      }
-      return statement(
-        buildRecordSelect({
-          resolver: c.resolver,
-          where: c.where,
-          sort,
-          ...(page ? { limit: page.limit, offset: page.offset } : {}),
-          ...(c.with ? { with: c.with } : {}),
-        }),
-      );
+      return cached(input, cacheKey(input, 'select', page), () => buildSelect(input, page));
     },
     count(input) {
-      const c = compile(input);
-      return statement(buildRecordCount({ resolver: c.resolver, where: c.where, ...(c.with ? { with: c.with } : {}) }));
+      return cached(input, cacheKey(input, 'count'), () => {
+        const c = compile(input);
+        return statement(buildRecordCount({ resolver: c.resolver, where: c.where, ...(c.with ? { with: c.with } : {}) }));
+      });
     },
     exists(input) {
       const c = compile(input);
@@ -117,6 +133,24 @@ export function createAccessCompiler(deps: AccessCompilerDeps): AccessCompiler {
       compile({ collection, request: EMPTY_REQUEST, rules: [rule] }).resolver.finish();
     },
   };
+
+  function buildSelect(input: AccessQueryInput, page?: { limit: number; offset: number }): SqlStatement {
+    const c = compile(input);
+    let sort = c.sort;
+    if (sort.length === 0 && dialect === 'postgres' && input.collection.type !== 'view' && !input.candidate) {
+      // SQLite returns unsorted rows in rowid order; the `_rowid` column gives PostgreSQL the same.
+      sort = [{ expr: { sql: `${quote(c.resolver.alias)}."_rowid"`, params: [] }, order: 'ASC' }];
+    }
+    return statement(
+      buildRecordSelect({
+        resolver: c.resolver,
+        where: c.where,
+        sort,
+        ...(page ? { limit: page.limit, offset: page.offset } : {}),
+        ...(c.with ? { with: c.with } : {}),
+      }),
+    );
+  }
 }
 
 function quote(name: string): string {
