@@ -1,19 +1,9 @@
-// The one table from domain error codes to HTTP statuses, and the error body renderer.
+// The error edge: domain errors (statuses from core/errors/status.ts) rendered as PocketBase's body.
 // Unknown errors are normalised here: the client gets a generic 500 body, the log gets the rest.
-import type { ErrorCode, ErrorData } from '../core/errors/index.js';
-import { AppError, DEFAULT_MESSAGES } from '../core/errors/index.js';
+import type { ErrorData } from '../core/errors/index.js';
+import { AppError, DEFAULT_MESSAGES, STATUS_BY_CODE } from '../core/errors/index.js';
 
-export const STATUS_BY_CODE: Record<ErrorCode, number> = {
-  bad_request: 400,
-  validation: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  too_many_requests: 429,
-  internal: 500,
-};
+export { STATUS_BY_CODE };
 
 export interface ErrorBody {
   status: number;

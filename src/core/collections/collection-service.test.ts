@@ -1,15 +1,15 @@
+import { installedCollectionService } from './test-service.js';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { forEachDialect } from '../../db/testing.js';
 import type { Database, Executor } from '../../db/types.js';
 import { AppError, ValidationError } from '../errors/index.js';
-import { CollectionService } from './collection-service.js';
-import { CollectionStore } from './collection-store.js';
+import type { CollectionService } from './collection-service.js';
+import type { CollectionStore } from './collection-store.js';
 import { decodeValue, encodeValue } from './fields/index.js';
 import type { Collection } from './model.js';
 import { PG_ROWID_COLUMN } from './names.js';
 import { relationColumns } from './views/view-ddl.js';
-import { installSystemCollections } from './system-collections.js';
 
 const clock = { now: () => new Date('2024-02-03T04:05:06.789Z') };
 let secrets = 0;
@@ -45,11 +45,7 @@ forEachDialect(
     let service: CollectionService;
 
     before(async () => {
-      const db = getDb();
-      await db.transaction((tx) => installSystemCollections(tx, { now: clock.now(), newSecret }));
-      store = new CollectionStore(db);
-      await store.reload();
-      service = new CollectionService({ db, store, clock, newSecret });
+      ({ store, service } = await installedCollectionService(getDb(), { clock, newSecret }));
     });
 
     test('the system collections are installed as PocketBase defines them', async () => {

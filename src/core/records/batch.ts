@@ -2,7 +2,7 @@
 // the same rules, validation and responses as its standalone endpoint; the first failure
 // rolls everything back and is reported under `data.requests.<index>`.
 import type { Database, Executor } from '../../db/types.js';
-import { AppError, badRequest, fieldError, forbidden, isAppError, type ErrorData } from '../errors/index.js';
+import { AppError, badRequest, fieldError, forbidden, isAppError, STATUS_BY_CODE, type ErrorData } from '../errors/index.js';
 import type { RequestInfo } from '../rules/request-info.js';
 import type { RecordService } from './service.js';
 
@@ -123,13 +123,9 @@ export async function runBatch(
   }
 }
 
-const STATUS: Record<string, number> = {
-  bad_request: 400, validation: 400, unauthorized: 401, forbidden: 403, not_found: 404,
-  conflict: 409, payload_too_large: 413, too_many_requests: 429, internal: 500,
-};
 
 function statusOf(err: AppError): number {
-  return STATUS[err.code] ?? 400;
+  return STATUS_BY_CODE[err.code];
 }
 
 async function runOne(

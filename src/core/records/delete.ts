@@ -8,6 +8,7 @@ import { encodeValue, isMultiValue } from '../collections/fields/index.js';
 import { AppError } from '../errors/index.js';
 import type { RecordModel } from './record.js';
 import { decodeRow, selectColumns } from './repository.js';
+import { referencesIdCondition } from './relation-sql.js';
 
 export const REQUIRED_REFERENCE_MESSAGE =
   'Failed to delete record. Make sure that the record is not part of a required relation reference.';
@@ -46,14 +47,7 @@ async function referencingRows(exec: Executor, collection: Collection, field: Re
   const q = exec.dialect.quoteIdent;
   const table = q(collection.name);
   const column = `${table}.${q(field.name)}`;
-  let where: string;
-  if (!isMultiValue(field)) {
-    where = `${column} = ?`;
-  } else if (exec.dialect.name === 'postgres') {
-    where = `${column} @> jsonb_build_array(CAST(? AS TEXT))`;
-  } else {
-    where = `EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} ELSE json_array(${column}) END) AS "__je__" WHERE "__je__".value = ?)`;
-  }
+  const where = referencesIdCondition(exec, field, column);
   const rows = await exec.all(
     `SELECT ${selectColumns(exec, collection, collection.name)} FROM ${table} WHERE ${where} AND ${table}."id" <> ? LIMIT ${BATCH}`,
     [id, id],

@@ -10,6 +10,7 @@ import type { AccessCompiler } from '../rules/access.js';
 import type { RequestInfo } from '../rules/request-info.js';
 import type { RecordModel } from './record.js';
 import { decodeRow } from './repository.js';
+import { referencesIdCondition } from './relation-sql.js';
 
 export const MAX_EXPAND_DEPTH = 6;
 const MAX_EXPAND_PATHS = 64;
@@ -87,10 +88,7 @@ async function backRelationIds(
   const result = new Map<string, string[]>();
   for (const record of records) {
     const id = String(record.values.id);
-    let where: string;
-    if (!isMultiValue(field)) where = `${column} = ?`;
-    else if (exec.dialect.name === 'postgres') where = `${column} @> jsonb_build_array(CAST(? AS TEXT))`;
-    else where = `EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} ELSE json_array(${column}) END) AS "__je__" WHERE "__je__".value = ?)`;
+    const where = referencesIdCondition(exec, field, column);
     const order = exec.dialect.name === 'postgres' ? ` ORDER BY ${table}."_rowid"` : '';
     const rows = await exec.all<{ id: string }>(`SELECT ${table}."id" AS "id" FROM ${table} WHERE ${where}${order} LIMIT ${BACK_RELATION_LIMIT}`, [id]);
     if (rows.length > 0) result.set(id, rows.map((r) => r.id));

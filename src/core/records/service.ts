@@ -5,6 +5,7 @@
 import type { Database, Executor } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Collection } from '../collections/model.js';
+import { zeroValue } from '../collections/fields/index.js';
 import { AppError, badRequest, forbidden, notFound } from '../errors/index.js';
 import type { AccessCompiler } from '../rules/access.js';
 import type { RequestInfo } from '../rules/request-info.js';
@@ -312,14 +313,10 @@ function stringOrUndefined(value: unknown): string | undefined {
 
 function blankValues(collection: Collection): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const field of collection.fields) values[field.name] = zeroOf(field);
+  for (const field of collection.fields) values[field.name] = zeroValue(field);
   return values;
 }
 
-import { zeroValue } from '../collections/fields/index.js';
-function zeroOf(field: Collection['fields'][number]): unknown {
-  return zeroValue(field);
-}
 
 const SUPERUSER_ONLY_PREFIXES = ['@collection.', '@request.'];
 
@@ -335,4 +332,3 @@ function checkClientParams(request: RequestInfo, query: URLSearchParams): void {
   }
 }
 
-export { AppError };
