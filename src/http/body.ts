@@ -157,3 +157,11 @@ function readMultipart(req: IncomingMessage, limit: number): Promise<ParsedBody>
     req.pipe(parser);
   });
 }
+
+/** Files are not stored yet: a request carrying file parts is refused rather than half-applied. */
+export function rejectFileParts(body: ParsedBody): Record<string, unknown> {
+  if (body.files.length > 0) {
+    throw badRequest('File uploads are not supported yet: send the record without file parts.');
+  }
+  return body.data;
+}

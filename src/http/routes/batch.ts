@@ -1,7 +1,7 @@
 // POST /api/batch — transactional batch of record writes.
 import type { Core } from '../../core/index.js';
 import { parseBatchBody, runBatch } from '../../core/records/batch.js';
-import { readBody } from '../body.js';
+import { readBody, rejectFileParts } from '../body.js';
 import { parseFieldsParam, pickFields } from '../fields-picker.js';
 import { requestInfo } from '../request-info.js';
 import { respondJson } from '../respond.js';
@@ -16,7 +16,7 @@ export function batchRoutes(core: Core): Route[] {
       path: '/api/batch',
       async handler(ctx) {
         const settings = core.settings.get().batch;
-        const { data } = await readBody(ctx.req, settings.maxBodySize > 0 ? settings.maxBodySize : DEFAULT_BATCH_BODY);
+        const data = rejectFileParts(await readBody(ctx.req, settings.maxBodySize > 0 ? settings.maxBodySize : DEFAULT_BATCH_BODY));
         const requests = settings.enabled ? parseBatchBody(data, settings) : [];
         const results = await runBatch(core, requests, {
           request: requestInfo(ctx),

@@ -1,7 +1,7 @@
 // /api/collections/{collection}/records — the records CRUD endpoints.
 import type { Core } from '../../core/index.js';
 import { notFound } from '../../core/errors/index.js';
-import { readBody } from '../body.js';
+import { readBody, rejectFileParts } from '../body.js';
 import { requestInfo } from '../request-info.js';
 import { respondJson, sendNoContent } from '../respond.js';
 import type { Route } from '../router.js';
@@ -33,7 +33,7 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
       path: base,
       async handler(ctx) {
         records.collection(ctx.params.collection!);
-        const { data } = await readBody(ctx.req, options.bodyLimit);
+        const data = rejectFileParts(await readBody(ctx.req, options.bodyLimit));
         const record = await records.create(ctx.params.collection!, requestInfo(ctx, data), data, { expand: ctx.query.get('expand') });
         respondJson(ctx, 200, record);
       },
@@ -43,7 +43,7 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
       path: `${base}/:id`,
       async handler(ctx) {
         records.collection(ctx.params.collection!);
-        const { data } = await readBody(ctx.req, options.bodyLimit);
+        const data = rejectFileParts(await readBody(ctx.req, options.bodyLimit));
         const record = await records.update({ ref: ctx.params.collection!, id: ctx.params.id ?? '' }, requestInfo(ctx, data), data, {
           expand: ctx.query.get('expand'),
         });
