@@ -34,6 +34,21 @@ export interface AuthResponse {
   meta?: unknown;
 }
 
+/** One successful first factor, on its way to becoming a session. */
+export interface LoginAttempt {
+  method: 'password' | 'otp' | 'oauth2';
+  request: RequestInfo;
+  expand: string | null;
+  /** The id of a pending multi-factor session the client continues, if any. */
+  mfaId: string;
+  /** Extra data for the response (OAuth2 answers with the provider's user). */
+  meta?: unknown;
+}
+
+function readMfaId(body: Record<string, unknown>): string {
+  return typeof body.mfaId === 'string' ? body.mfaId : '';
+}
+
 const EMAIL_FORMAT = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 // Compared against when no account matches, so a miss costs what a real check costs.
 let dummyHash: string | null = null;
@@ -89,7 +104,16 @@ export class AuthService {
     const hash = record ? String(record.values.password ?? '') : timingDummyHash();
     const ok = await verifyPassword(hash, password);
     if (!record || !ok) throw badRequest('Failed to authenticate.');
-    return this.respond(record, { ...request, context: 'password' }, expand);
+    return this.finishLogin(record, { method: 'password', request, expand, mfaId: readMfaId(body) });
+  }
+
+  /**
+   * The last step of every login method (password, OTP, OAuth2): the one place where
+   * multi-factor checks, auth origins and login alerts join in before the token is issued.
+   */
+  async finishLogin(record: RecordModel, login: LoginAttempt): Promise<AuthResponse> {
+    const response = await this.respond(record, { ...login.request, context: login.method }, login.expand);
+    return login.meta === undefined ? response : { ...response, meta: login.meta };
   }
 
   private async findByIdentity(collection: Collection, field: string, value: string): Promise<RecordModel | null> {
