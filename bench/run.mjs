@@ -2,7 +2,8 @@
 // 10,000-row table, SQLite and PostgreSQL, load from a separate autocannon process.
 // Prints medians of several runs and the ratio Plinth / baseline for each scenario.
 //   options: --runs N (default 3)  --duration S (default 5)  --connections C (default 50)
-//            --engines sqlite,postgres
+//            --engines sqlite,postgres  --scenarios view,list,create,refresh,login
+//            --profile DIR (writes a CPU profile of the Plinth process to DIR; see bench/profile-summary.mjs)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,12 +20,17 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '50' },
     engines: { type: 'string', default: 'sqlite,postgres' },
     rows: { type: 'string', default: '10000' },
+    scenarios: { type: 'string', default: 'view,list,create,refresh,login' },
+    profile: { type: 'string' },
   },
 });
 const RUNS = Number(opts.runs);
 const ROWS = Number(opts.rows);
 const PG_URL = process.env.PLINTH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
+const USER = { email: 'bench-user@example.com', password: 'bench-user-password-1' };
+// Go's bcrypt.DefaultCost, which Plinth uses when a password field sets no cost.
+const BCRYPT_COST = 10;
 
 async function freePort() {
   return new Promise((res) => {
@@ -101,12 +107,23 @@ async function seed(url) {
     const results = await api(url, '/api/batch', { method: 'POST', token, body: { requests } });
     firstId ??= results[0].body.id;
   }
-  return { collectionId: collection.id, id: firstId };
+  // An account for the identity scenarios (bcrypt at the password field's default cost).
+  await api(url, '/api/collections/users/records', {
+    method: 'POST',
+    token,
+    body: { email: USER.email, password: USER.password, passwordConfirm: USER.password },
+  });
+  const session = await api(url, '/api/collections/users/auth-with-password', {
+    method: 'POST',
+    body: { identity: USER.email, password: USER.password },
+  });
+  return { collectionId: collection.id, id: firstId, userToken: session.token };
 }
 
-function autocannon(url, { method = 'GET', body } = {}) {
+function autocannon(url, { method = 'GET', body, headers = {} } = {}) {
   const args = [join(root, 'node_modules/autocannon/autocannon.js'), '-j', '-c', opts.connections, '-d', opts.duration];
   if (method !== 'GET') args.push('-m', method, '-H', 'content-type=application/json', '-b', body);
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`);
   args.push(url);
   const out = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   const result = JSON.parse(out.stdout);
@@ -133,10 +150,11 @@ async function benchEngine(engine) {
   const made = spawnSync(process.execPath, [bin, 'superuser', 'upsert', ADMIN.email, ADMIN.password, '--dir', dir, ...dbArgs], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(made.stderr);
   const plinthPort = await freePort();
-  const plinth = startProcess([bin, 'serve', '--dir', dir, '--http', `127.0.0.1:${plinthPort}`, ...dbArgs], { PLINTH_LOG_LEVEL: 'error' });
+  const profileArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.profile)] : [];
+  const plinth = startProcess([...profileArgs, bin, 'serve', '--dir', dir, '--http', `127.0.0.1:${plinthPort}`, ...dbArgs], { PLINTH_LOG_LEVEL: 'error' });
   const plinthUrl = `http://127.0.0.1:${plinthPort}`;
   await waitReady(plinthUrl);
-  const { collectionId, id } = await seed(plinthUrl);
+  const { collectionId, id, userToken } = await seed(plinthUrl);
   const basePort = await freePort();
   const baseline = startProcess(
     [join(root, 'bench/baseline-server.mjs'), String(basePort), engine, engine === 'sqlite' ? join(dir, 'data.db') : dbUrl],
@@ -150,9 +168,33 @@ async function benchEngine(engine) {
     list: { path: `/api/collections/bench/records?filter=${encodeURIComponent("category = 'c7'")}&sort=-score&perPage=30` },
     create: { path: '/api/collections/bench/records', method: 'POST', body: JSON.stringify({ title: 'new', category: 'c200', score: 5 }) },
   };
+  // Identity scenarios have no bare baseline: auth-refresh is compared with Plinth's own
+  // view-one-record (it should cost about a read), login is reported as is (bcrypt-bound).
+  const identity = {
+    refresh: { path: '/api/collections/users/auth-refresh', method: 'POST', body: '{}', headers: { authorization: userToken } },
+    login: {
+      path: '/api/collections/users/auth-with-password',
+      method: 'POST',
+      body: JSON.stringify({ identity: USER.email, password: USER.password }),
+    },
+  };
   const rows = [];
   try {
-    for (const [name, s] of Object.entries(scenarios)) {
+    const wantedIdentity = new Set(opts.scenarios.split(','));
+    for (const [name, s] of Object.entries(identity).filter(([n]) => wantedIdentity.has(n))) {
+      const p = [];
+      const v = [];
+      for (let i = 0; i < RUNS; i++) {
+        p.push(autocannon(plinthUrl + s.path, s));
+        if (name === 'refresh') v.push(autocannon(plinthUrl + scenarios.view.path, scenarios.view));
+      }
+      const pm = median(p);
+      const note = name === 'refresh' ? { reference: 'Plinth view', baseline: median(v) } : { reference: `bcrypt cost ${BCRYPT_COST}`, baseline: null };
+      rows.push({ engine, name, plinth: pm, baseline: note.baseline, ratio: note.baseline ? pm / note.baseline : null, reference: note.reference });
+      console.error(`${engine} ${name}: plinth ${p.map(Math.round).join('/')}${v.length ? ` view ${v.map(Math.round).join('/')}` : ''} req/s`);
+    }
+    const wanted = new Set(opts.scenarios.split(','));
+    for (const [name, s] of Object.entries(scenarios).filter(([n]) => wanted.has(n))) {
       const p = [];
       const b = [];
       for (let i = 0; i < RUNS; i++) {
@@ -161,7 +203,7 @@ async function benchEngine(engine) {
       }
       const pm = median(p);
       const bm = median(b);
-      rows.push({ engine, name, plinth: pm, baseline: bm, ratio: pm / bm });
+      rows.push({ engine, name, plinth: pm, baseline: bm, ratio: pm / bm, reference: 'bare baseline' });
       console.error(`${engine} ${name}: plinth ${p.map(Math.round).join('/')} baseline ${b.map(Math.round).join('/')} req/s`);
     }
   } finally {
@@ -179,9 +221,11 @@ async function benchEngine(engine) {
 
 const all = [];
 for (const engine of opts.engines.split(',')) all.push(...(await benchEngine(engine)));
-console.log(`\n| engine | scenario | Plinth req/s | baseline req/s | ratio |`);
-console.log(`|---|---|---:|---:|---:|`);
+console.log(`\n| engine | scenario | Plinth req/s | compared with | its req/s | ratio |`);
+console.log(`|---|---|---:|---|---:|---:|`);
 for (const r of all) {
-  console.log(`| ${r.engine} | ${r.name} | ${Math.round(r.plinth)} | ${Math.round(r.baseline)} | ${(r.ratio * 100).toFixed(0)}% |`);
+  const base = r.baseline === null ? '' : Math.round(r.baseline);
+  const ratio = r.ratio === null ? '' : `${(r.ratio * 100).toFixed(0)}%`;
+  console.log(`| ${r.engine} | ${r.name} | ${Math.round(r.plinth)} | ${r.reference} | ${base} | ${ratio} |`);
 }
 console.log(`\n(medians of ${RUNS} runs of ${opts.duration}s, ${opts.connections} connections, ${ROWS} rows)`);
