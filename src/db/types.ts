@@ -62,7 +62,23 @@ export interface Database extends Executor {
   listTables(): Promise<string[]>;
   /** Columns of a table in declaration order; empty when the table does not exist. */
   listColumns(table: string): Promise<ColumnInfo[]>;
+  /**
+   * Change announcements between the nodes sharing this database (PostgreSQL); absent where
+   * one process owns the database (SQLite), which has nobody to tell.
+   */
+  readonly notifications?: ChangeNotifications;
   close(): Promise<void>;
+}
+
+/** Topic-based "something changed, reload it" messages between nodes on one database. */
+export interface ChangeNotifications {
+  /** Tells the other nodes; resolves once the message is handed to the database. */
+  publish(topic: string): Promise<void>;
+  /**
+   * Runs `listener` when another node publishes `topic` (and after a lost listening connection
+   * is re-established, since messages may have been missed). Returns a function removing it.
+   */
+  subscribe(topic: string, listener: () => void): () => void;
 }
 
 /**

@@ -5,7 +5,7 @@
 // notifier seam (in-process by default; a database or broker channel when clustered).
 
 import { AppError, notFound } from '../errors/index.js';
-import type { Database, Executor, SqlValue } from '../../db/types.js';
+import type { ChangeNotifications, Database, Executor, SqlValue } from '../../db/types.js';
 import { bindAuthOptions, zeroAuthOptions } from './auth-options.js';
 import { collectionOptionsJson } from './collection-json.js';
 import { collectionsInsertionOrder } from './collections-table.js';
@@ -32,6 +32,14 @@ export function localChangeNotifier(): CollectionChangeNotifier {
     subscribe() {
       return () => {};
     },
+  };
+}
+
+/** A notifier over the database's change announcements, on one topic. */
+export function topicNotifier(notifications: ChangeNotifications, topic: string): CollectionChangeNotifier {
+  return {
+    publish: () => notifications.publish(topic),
+    subscribe: (listener) => notifications.subscribe(topic, listener),
   };
 }
 

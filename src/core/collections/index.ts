@@ -40,6 +40,7 @@ export {
   findReferences,
   insertCollectionRow,
   localChangeNotifier,
+  topicNotifier,
   readAllCollections,
   readCollection,
   updateCollectionRow,

@@ -1,6 +1,7 @@
 // POST /api/batch: several record writes in one transaction. Each sub-request goes through
 // the same rules, validation and responses as its standalone endpoint; the first failure
 // rolls everything back and is reported under `data.requests.<index>`.
+import { DbError } from '../../db/errors.js';
 import type { Database, Executor } from '../../db/types.js';
 import { AppError, badRequest, fieldError, forbidden, isAppError, STATUS_BY_CODE, type ErrorData } from '../errors/index.js';
 import type { RequestInfo } from '../rules/request-info.js';
@@ -104,13 +105,17 @@ export async function runBatch(
     return await deps.db.transaction(async (tx) => {
       const results: BatchResult[] = [];
       for (index = 0; index < requests.length; index++) {
-        if (now() > deadline) throw badRequest('Batch transaction timeout.');
+        const remaining = Math.ceil(deadline - now());
+        if (remaining <= 0) throw badRequest(BATCH_TIMEOUT);
+        // PostgreSQL cancels a statement that would outlive the batch; SQLite runs each
+        // statement to its end, so there the limit applies between sub-requests.
+        if (tx.dialect.name === 'postgres') await tx.run(`SET LOCAL statement_timeout = ${remaining}`);
         results.push(await runOne(tx, deps.records, requests[index]!, options));
       }
       return results;
     });
   } catch (err) {
-    const response = isAppError(err) ? err : badRequest();
+    const response = isAppError(err) ? err : isStatementTimeout(err) ? badRequest(BATCH_TIMEOUT) : badRequest();
     throw new AppError('bad_request', 'Batch transaction failed.', {
       requests: {
         [String(index)]: {
@@ -123,6 +128,13 @@ export async function runBatch(
   }
 }
 
+
+const BATCH_TIMEOUT = 'Batch transaction timeout.';
+
+/** PostgreSQL's query_canceled, raised when `statement_timeout` runs out. */
+function isStatementTimeout(err: unknown): boolean {
+  return err instanceof DbError && err.code === '57014';
+}
 
 function statusOf(err: AppError): number {
   return STATUS_BY_CODE[err.code];

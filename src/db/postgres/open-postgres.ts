@@ -7,6 +7,7 @@ import { listColumns, listTables, tableExists } from '../introspection.js';
 import { PlaceholderRewriter } from '../placeholders.js';
 import { runTransaction } from '../transaction-scope.js';
 import type { ColumnInfo, Database, Dialect, Row, SqlValue, TransactionExecutor } from '../types.js';
+import { PgNotifications } from './notifications.js';
 import { toDbError } from './pg-errors.js';
 
 export interface PostgresOptions {
@@ -112,7 +113,10 @@ class PostgresDatabase implements Database {
   private readonly runner: PgRunner;
   private closed = false;
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly notifications: PgNotifications,
+  ) {
     this.runner = new PgRunner(pool, this.rewriter);
   }
 
@@ -174,14 +178,16 @@ class PostgresDatabase implements Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.notifications.close();
     await this.pool.end();
   }
 }
 
 /** Opens a pool and checks that the server answers, so a bad URL fails here and not on first use. */
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  const connectionString = withJitOff(options.url);
   const pool = new pg.Pool({
-    connectionString: withJitOff(options.url),
+    connectionString,
     max: options.max ?? 10,
     types: typeParsers,
     connectionTimeoutMillis: 10000,
@@ -193,7 +199,20 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     await pool.end().catch(() => undefined);
     throw toDbError(err);
   }
-  return new PostgresDatabase(pool);
+  const notifications = new PgNotifications({
+    async schema() {
+      const result = await pool.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+      return result.rows[0]?.schema ?? 'public';
+    },
+    async connect() {
+      const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10000 });
+      await client.connect();
+      return client;
+    },
+    query: (text, values) => pool.query(text, values),
+    onError: (err) => options.onIdleError?.(err),
+  });
+  return new PostgresDatabase(pool, notifications);
 }
 
 /**
