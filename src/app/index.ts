@@ -12,8 +12,12 @@ import { openSqlite } from '../db/sqlite/index.js';
 import { openPostgres } from '../db/postgres/index.js';
 import { createCore, type Core } from '../core/index.js';
 import { systemClock } from '../lib/clock.js';
-import { createHttpServer } from '../http/server.js';
+import { createHttpServer, type HttpServerOptions } from '../http/server.js';
 import { buildRoutes } from '../http/routes/index.js';
+import { clientIp, trustedProxyReader } from '../http/client-ip.js';
+import { RateLimiter } from '../http/rate-limit/index.js';
+import { SuperuserAllowlist } from '../http/superuser-allowlist.js';
+import { rateLimitStoreFor } from '../core/rate-limits/index.js';
 
 export interface PlinthApp {
   readonly config: Config;
@@ -69,7 +73,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     async listen() {
       server = createHttpServer({
         routes: buildRoutes(core, { bodyLimit: config.bodyLimit }),
-        authenticate: (header) => core.auth.authenticate(header),
+        ...edgeChecks(core, config, logger),
         logger,
       });
       const srv = server;
@@ -89,10 +93,35 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
           srv.closeIdleConnections();
         });
       }
+      // Mails still waiting for a retry are given up (and logged) rather than holding the exit.
+      core.mail.close();
       await db.close();
     },
     describeStorage() {
       return config.databaseUrl ? 'PostgreSQL' : `SQLite in ${resolve(config.dir)}`;
     },
+  };
+}
+
+/**
+ * What the HTTP edge checks before a handler runs: the client IP (trusted proxies from the
+ * settings), the superuser allowlist, and rate limits (counters in PostgreSQL when several
+ * nodes may share it, in memory on SQLite).
+ */
+function edgeChecks(core: Core, config: Config, logger: Logger): Pick<HttpServerOptions, 'authenticate' | 'clientIp' | 'guards'> {
+  const collection = (ref: string) => core.registry.byNameOrId(ref);
+  const allowlist = new SuperuserAllowlist({ configured: config.superuserIps, settingsList: () => core.settings.get().superuserIPs, collection });
+  const limiter = new RateLimiter({
+    section: () => core.settings.get().rateLimits,
+    store: rateLimitStoreFor(core.db),
+    collection,
+    clock: core.clock,
+    logger,
+  });
+  const proxy = trustedProxyReader(() => core.settings.get().trustedProxy);
+  return {
+    authenticate: async (header, ip) => allowlist.screen(await core.auth.authenticate(header), ip),
+    clientIp: (req) => clientIp(req, proxy()),
+    guards: [(route) => limiter.guardFor(route), (route) => allowlist.guardFor(route)],
   };
 }

@@ -1,8 +1,19 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
-import { openApp } from '../app/index.js';
+import { openApp, type PlinthApp } from '../app/index.js';
 import { parseFlags, DATA_FLAGS, stringFlag } from './args.js';
 import { SERVE_USAGE } from './usage.js';
+
+/** On a database without superusers: the one-time link that creates the first one. */
+async function firstRunNotice(app: PlinthApp, address: string): Promise<string> {
+  if (!(await app.core.superusers.needsFirstSuperuser())) return '';
+  const token = await app.core.superusers.firstRunToken();
+  return (
+    `\nNo superuser exists yet. Open this link within 30 minutes to create the first one:\n` +
+    `  ${address}/_/#/pbinstall/${token}\n` +
+    `(or run: plinth superuser upsert EMAIL PASSWORD)\n\n`
+  );
+}
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parseFlags(argv, {
@@ -11,6 +22,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'sqlite-sync': { type: 'string' },
     'log-level': { type: 'string' },
     'body-limit': { type: 'string' },
+    'superuser-ips': { type: 'string' },
   });
   if (flags.help) {
     process.stdout.write(SERVE_USAGE);
@@ -28,22 +40,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
       sqliteSync: stringFlag(flags, 'sqlite-sync'),
       logLevel: stringFlag(flags, 'log-level'),
       bodyLimit: stringFlag(flags, 'body-limit'),
+      superuserIps: stringFlag(flags, 'superuser-ips'),
     },
     { dirExists: existsSync },
   );
   if (config.dirNote) process.stderr.write(`${config.dirNote}\n`);
 
   const app = await openApp(config);
-  let address: string;
-  try {
-    address = await app.listen();
-  } catch (err) {
-    await app.close();
-    throw err;
-  }
-  process.stderr.write(`Plinth is serving the API at ${address}/api/ (${app.describeStorage()})\n`);
-
-  await new Promise<void>((resolve) => {
+  // Signals are handled from here on, so one arriving during start-up still closes cleanly.
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -57,5 +62,18 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  let address: string;
+  try {
+    address = await app.listen();
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  // One write, so whoever reads the serving line also has the first-run link if there is one.
+  const firstRun = await firstRunNotice(app, address).catch(
+    (err: unknown) => `(the first-run link could not be prepared: ${err instanceof Error ? err.message : String(err)})\n`,
+  );
+  process.stderr.write(`Plinth is serving the API at ${address}/api/ (${app.describeStorage()})\n${firstRun}`);
+  await stopped;
   return 0;
 }

@@ -25,6 +25,9 @@ ${COMMON}
   --sqlite-sync MODE  SQLite synchronous mode: NORMAL (default) or FULL [env PLINTH_SQLITE_SYNC]
   --log-level LEVEL   trace, debug, info, warn, error (default info) [env PLINTH_LOG_LEVEL]
   --body-limit BYTES  largest request body accepted (default 33554432) [env PLINTH_BODY_LIMIT]
+  --superuser-ips LIST  comma-separated IPs/CIDR ranges superusers may act from; elsewhere a
+                      superuser token counts as a guest and logins fail (default: anywhere)
+                      [env PLINTH_SUPERUSER_IPS]
 `;
 
 export const SUPERUSER_USAGE = `Usage: plinth superuser <action> EMAIL [PASSWORD] [options]

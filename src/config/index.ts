@@ -1,6 +1,7 @@
 // The one typed configuration. Sources, lowest to highest priority:
 // built-in defaults < environment variables PLINTH_* < command-line flags.
 // This module is the only reader of process.env in the project.
+import { IpList } from '../lib/ip-address.js';
 
 export type SyncMode = 'NORMAL' | 'FULL';
 
@@ -17,6 +18,8 @@ export interface Config {
   bodyLimit: number;
   /** Pino log level. */
   logLevel: string;
+  /** Addresses and CIDR ranges superusers may act from; empty = anywhere. */
+  superuserIps: string[];
   /** Set when the data directory was chosen because ./pb_data existed. */
   dirNote: string | null;
 }
@@ -30,6 +33,7 @@ export const DEFAULTS: Config = {
   sqliteSync: 'NORMAL',
   bodyLimit: DEFAULT_BODY_LIMIT,
   logLevel: 'info',
+  superuserIps: [],
   dirNote: null,
 };
 
@@ -66,6 +70,14 @@ function parseSize(value: string, name: string): number {
   return n;
 }
 
+/** A comma-separated list of IPs and CIDR ranges (v4 or v6); every entry must parse. */
+export function parseIpList(value: string, name: string): string[] {
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const { invalid } = IpList.parse(entries);
+  if (invalid.length > 0) throw new ConfigError(`invalid ${name} entry "${invalid[0]}" (an IP address or a CIDR range such as 10.0.0.0/8)`);
+  return entries;
+}
+
 /** Settings given explicitly (flags or env), before defaults are applied. */
 export interface ConfigOverrides {
   http?: string;
@@ -74,6 +86,7 @@ export interface ConfigOverrides {
   sqliteSync?: string;
   bodyLimit?: string;
   logLevel?: string;
+  superuserIps?: string;
 }
 
 export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
@@ -84,6 +97,7 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOv
   if (env.PLINTH_SQLITE_SYNC) out.sqliteSync = env.PLINTH_SQLITE_SYNC;
   if (env.PLINTH_BODY_LIMIT) out.bodyLimit = env.PLINTH_BODY_LIMIT;
   if (env.PLINTH_LOG_LEVEL) out.logLevel = env.PLINTH_LOG_LEVEL;
+  if (env.PLINTH_SUPERUSER_IPS !== undefined) out.superuserIps = env.PLINTH_SUPERUSER_IPS;
   return out;
 }
 
@@ -102,6 +116,7 @@ export function loadConfig(
   if (merged.sqliteSync) config.sqliteSync = parseSync(merged.sqliteSync);
   if (merged.bodyLimit) config.bodyLimit = parseSize(merged.bodyLimit, 'body limit');
   if (merged.logLevel) config.logLevel = merged.logLevel;
+  if (merged.superuserIps !== undefined) config.superuserIps = parseIpList(merged.superuserIps, 'superuser IPs');
   if (merged.dir) {
     config.dir = merged.dir;
   } else if (options.dirExists && !options.dirExists('plinth_data') && options.dirExists('pb_data')) {

@@ -3,11 +3,14 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/types.js';
 import { Migrator } from '../db/index.js';
 import type { Clock } from '../lib/clock.js';
-import { CollectionService, CollectionStore } from './collections/index.js';
+import { CollectionService, CollectionStore, topicNotifier } from './collections/index.js';
 import { RecordService, type CollectionRegistry } from './records/service.js';
 import { AuthService } from './auth/auth-service.js';
 import { SuperuserService } from './auth/superusers.js';
+import { OAuth2Service, builtInProviders } from './auth/oauth2/index.js';
+import { OtpService } from './auth/otp.js';
 import { SettingsStore } from './settings.js';
+import { MailService } from './mail/index.js';
 import { systemMigrations } from './migrations/system.js';
 import { createAccessCompiler } from './rules/access-compiler.js';
 import { ruleValidator } from './rules/rule-validator.js';
@@ -29,7 +32,13 @@ export interface Core {
   readonly records: RecordService;
   readonly auth: AuthService;
   readonly superusers: SuperuserService;
+  /** OAuth2 login: providers, auth-with-oauth2, the redirect seam for realtime. */
+  readonly oauth2: OAuth2Service;
+  /** One-time codes; `otp.deleteExpired()` also clears expired MFA sessions (for cron). */
+  readonly otp: OtpService;
   readonly settings: SettingsStore;
+  /** Outgoing mail (SMTP from the settings), sent in the background with retries. */
+  readonly mail: MailService;
   readonly migrations: Migrator;
   /** Reloads collections and settings from the database (after migrations, or a change elsewhere). */
   reload(): Promise<void>;
@@ -37,7 +46,8 @@ export interface Core {
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { db, clock, logger } = options;
-  const store = new CollectionStore(db);
+  // On a shared database, schema and settings changes made on one node reload the others.
+  const store = new CollectionStore(db, db.notifications ? topicNotifier(db.notifications, 'collections') : undefined);
   const registry: CollectionRegistry = {
     byNameOrId: (ref) => store.find(ref),
     byId: (id) => {
@@ -47,11 +57,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     all: () => [...store.list()],
   };
   const access = createAccessCompiler({ dialect: db.dialect.name, collections: registry, clock });
-  const collections = new CollectionService({ db, store, clock, validateRule: ruleValidator(access) });
+  const collections = new CollectionService({
+    db,
+    store,
+    clock,
+    validateRule: ruleValidator(access),
+    oauth2Providers: builtInProviders.names(),
+  });
   const records = new RecordService({ db, collections: registry, access, clock });
-  const auth = new AuthService({ db, collections: registry, records, access, clock });
-  const superusers = new SuperuserService({ db, records });
-  const settings = new SettingsStore();
+  const notifications = db.notifications;
+  const settings = new SettingsStore(notifications ? () => notifications.publish('settings') : undefined);
+  notifications?.subscribe('settings', () => {
+    settings.load(db).catch((err: unknown) => logger.warn({ err }, 'could not reload the settings changed by another node'));
+  });
+  const mail = new MailService({ settings, logger, clock });
+  const auth = new AuthService({ db, collections: registry, records, access, clock, mail, logger });
+  const superusers = new SuperuserService({ db, records, auth });
+  const oauth2 = new OAuth2Service({ db, records, auth, clock, providers: builtInProviders, logger });
+  const otp = new OtpService({ db, clock, logger, collections: registry, records, auth, mail });
   const migrations = new Migrator(db, systemMigrations(clock), { clock });
   return {
     db,
@@ -63,7 +86,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     records,
     auth,
     superusers,
+    oauth2,
+    otp,
     settings,
+    mail,
     migrations,
     async reload() {
       await store.reload();

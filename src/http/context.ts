@@ -15,6 +15,6 @@ export interface HttpContext {
   auth: AuthState;
   /** Lower-cased request headers, as the rules' @request.headers sees them. */
   headers: Record<string, string>;
-  /** The remote address (no proxy trust yet). */
+  /** The client address: the socket's, or a trusted proxy header's (see client-ip.ts). */
   ip: string;
 }

@@ -15,7 +15,8 @@ export function toErrorBody(err: unknown): { body: ErrorBody; internal: boolean 
   if (err instanceof AppError) {
     const status = STATUS_BY_CODE[err.code];
     // Key order as PocketBase encodes its error struct: data, message, status.
-    return { body: { data: sentenceData(err.data), message: sentence(err.message), status }, internal: err.code === 'internal' };
+    const body = { data: sentenceData(err.data), message: sentence(err.message), status, ...err.extra };
+    return { body, internal: err.code === 'internal' };
   }
   return { body: { data: {}, message: DEFAULT_MESSAGES.internal, status: 500 }, internal: true };
 }

@@ -3,17 +3,33 @@ import type { RequestContextName, RequestInfo } from '../core/rules/request-info
 import type { HttpContext } from './context.js';
 
 export function requestInfo(ctx: HttpContext, body: Record<string, unknown> = {}, context: RequestContextName = 'default'): RequestInfo {
-  const query: Record<string, string> = {};
-  for (const [key, value] of ctx.query) if (!(key in query)) query[key] = value;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(ctx.headers)) headers[name.toLowerCase().replaceAll('-', '_')] = value;
+  // Query and headers are only read by rules that name them: built on first use.
+  let query: Record<string, string> | undefined;
+  let headers: Record<string, string> | undefined;
   return {
     auth: ctx.auth.record,
     isSuperuser: ctx.auth.isSuperuser,
     method: ctx.method.toUpperCase(),
-    query,
-    headers,
+    get query() {
+      return (query ??= queryOf(ctx));
+    },
+    get headers() {
+      return (headers ??= headersOf(ctx));
+    },
     body,
     context,
+    ip: ctx.ip,
   };
+}
+
+function queryOf(ctx: HttpContext): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of ctx.query) if (!(key in query)) query[key] = value;
+  return query;
+}
+
+function headersOf(ctx: HttpContext): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.headers)) headers[name.toLowerCase().replaceAll('-', '_')] = value;
+  return headers;
 }

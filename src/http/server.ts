@@ -12,7 +12,14 @@ import type { Handler, Route } from './router.js';
 export interface HttpServerOptions {
   routes: Route[];
   /** Turns an Authorization header value into an identity; invalid tokens mean guest. */
-  authenticate(header: string): Promise<AuthState>;
+  authenticate(header: string, ip: string): Promise<AuthState>;
+  /** The client IP (trusted proxy headers applied); default: the socket address. */
+  clientIp?(req: IncomingMessage): string;
+  /**
+   * Checks that run after routing and authentication, before the handler (rate limits, the
+   * superuser login allowlist), in order; each is asked once per route and may decline with null.
+   */
+  guards?: ((route: Route) => Handler | null)[];
   logger: Logger;
 }
 
@@ -25,7 +32,7 @@ const CORS_HEADERS = {
 export function createHttpServer(options: HttpServerOptions): Server {
   const router = FindMyWay<FindMyWay.HTTPVersion.V1>({ ignoreTrailingSlash: true, maxParamLength: 2048 });
   for (const route of options.routes) {
-    const handler = route.handler;
+    const handler = guarded(route, options.guards ?? []);
     router.on(route.method, route.path, (req, res, params) => {
       void run({ req, res, params: params as Record<string, string | undefined> }, handler, options);
     });
@@ -49,6 +56,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
   });
 }
 
+function guarded(route: Route, guards: ((route: Route) => Handler | null)[]): Handler {
+  const checks = guards.map((guardFor) => guardFor(route)).filter((check): check is Handler => check !== null);
+  if (checks.length === 0) return route.handler;
+  return async (ctx) => {
+    for (const check of checks) {
+      // Most checks answer synchronously (e.g. rate limits switched off): no extra tick then.
+      const pending = check(ctx);
+      if (pending) await pending;
+    }
+    await route.handler(ctx);
+  };
+}
+
 function pathOf(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
@@ -62,8 +82,9 @@ async function run(
   const { req, res, params } = target;
   const ctx = makeContext(req, res, params);
   try {
+    if (options.clientIp) ctx.ip = options.clientIp(req);
     const authHeader = req.headers.authorization;
-    if (authHeader) ctx.auth = await options.authenticate(authHeader);
+    if (authHeader) ctx.auth = await options.authenticate(authHeader, ctx.ip);
     await handler(ctx);
   } catch (err) {
     const { body, internal } = toErrorBody(err);
@@ -76,13 +97,19 @@ async function run(
   }
 }
 
-function makeContext(req: IncomingMessage, res: ServerResponse, params: Record<string, string | undefined>): HttpContext {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
+function flatHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  return headers;
+}
+
+function makeContext(req: IncomingMessage, res: ServerResponse, params: Record<string, string | undefined>): HttpContext {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  // Most handlers never read the headers as a map: it is built on first use.
+  let headers: Record<string, string> | undefined;
   return {
     req,
     res,
@@ -91,7 +118,9 @@ function makeContext(req: IncomingMessage, res: ServerResponse, params: Record<s
     params,
     query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
     auth: GUEST,
-    headers,
+    get headers() {
+      return (headers ??= flatHeaders(req));
+    },
     ip: req.socket.remoteAddress ?? '',
   };
 }

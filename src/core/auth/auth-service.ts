@@ -1,24 +1,28 @@
 // Password login, token refresh and the auth-methods listing for auth collections
 // (including `_superusers`). Failures never say whether the account exists.
-import { randomBytes } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+import type { Logger } from 'pino';
 import type { Database } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Collection } from '../collections/model.js';
-import { verifyPassword } from '../collections/fields/index.js';
+import { verifyAgainstNothing, verifyPassword } from '../collections/fields/index.js';
+import { goToString } from '../collections/fields/go-cast.js';
 import { findSingleColumnUniqueIndex } from '../collections/index-definition.js';
 import { badRequest, fieldError, forbidden, notFound, unauthorized, ValidationError, type ErrorData } from '../errors/index.js';
 import type { AccessCompiler } from '../rules/access.js';
 import type { RequestInfo } from '../rules/request-info.js';
 import type { CollectionRegistry, RecordService } from '../records/service.js';
 import type { RecordModel } from '../records/record.js';
-import { decodeRow, selectColumns } from '../records/repository.js';
+import { decodeRow, isStorableId, selectColumns } from '../records/repository.js';
 import { exportRecord } from '../records/export.js';
 import { expandRecords } from '../records/expand.js';
+import type { AuthMailer } from '../mail/types.js';
 import type { AuthState } from './auth-state.js';
+import { trackLoginOrigin } from './auth-origins.js';
 import { SUPERUSERS_COLLECTION } from './auth-state.js';
 import { authenticate, tokenFromHeader, tokenSecret } from './authenticate.js';
 import { readUnverifiedClaims, signToken } from './tokens.js';
+import { enforceMfa } from './mfa.js';
+import { builtInProviders, listOAuth2Methods } from './oauth2/index.js';
 
 export interface AuthServiceDeps {
   db: Database;
@@ -26,6 +30,8 @@ export interface AuthServiceDeps {
   records: RecordService;
   access: AccessCompiler;
   clock: Clock;
+  mail: AuthMailer;
+  logger: Logger;
 }
 
 export interface AuthResponse {
@@ -50,12 +56,6 @@ function readMfaId(body: Record<string, unknown>): string {
 }
 
 const EMAIL_FORMAT = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-// Compared against when no account matches, so a miss costs what a real check costs.
-let dummyHash: string | null = null;
-function timingDummyHash(): string {
-  dummyHash ??= bcrypt.hashSync(randomBytes(16).toString('hex'), 10);
-  return dummyHash;
-}
 
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
@@ -81,8 +81,9 @@ export class AuthService {
     if (!auth.passwordAuth.enabled) {
       throw forbidden('The collection is not configured to allow password authentication.');
     }
-    const identity = typeof body.identity === 'string' ? body.identity : body.identity == null ? '' : String(body.identity);
-    const password = typeof body.password === 'string' ? body.password : body.password == null ? '' : String(body.password);
+    // PocketBase's loose text cast: numbers become text, objects and arrays read as empty.
+    const identity = goToString(body.identity);
+    const password = goToString(body.password);
     const identityField = typeof body.identityField === 'string' ? body.identityField : '';
     const errors: ErrorData = {};
     if (identity === '') errors.identity = fieldError('validation_required', 'Cannot be blank.');
@@ -96,13 +97,15 @@ export class AuthService {
 
     let record: RecordModel | null = null;
     const fields = identityField ? [identityField] : emailFirst(auth.passwordAuth.identityFields);
-    for (const name of fields) {
+    // A NUL matches no stored value (and PostgreSQL refuses to compare one): no account.
+    const lookups = isStorableId(identity) ? fields : [];
+    for (const name of lookups) {
       if (!identityField && name === 'email' && !EMAIL_FORMAT.test(identity)) continue;
       record = await this.findByIdentity(collection, name, identity);
       if (record) break;
     }
-    const hash = record ? String(record.values.password ?? '') : timingDummyHash();
-    const ok = await verifyPassword(hash, password);
+    // With no account, a dummy check costs what a real one does.
+    const ok = record ? await verifyPassword(String(record.values.password ?? ''), password) : await verifyAgainstNothing(password);
     if (!record || !ok) throw badRequest('Failed to authenticate.');
     return this.finishLogin(record, { method: 'password', request, expand, mfaId: readMfaId(body) });
   }
@@ -112,8 +115,21 @@ export class AuthService {
    * multi-factor checks, auth origins and login alerts join in before the token is issued.
    */
   async finishLogin(record: RecordModel, login: LoginAttempt): Promise<AuthResponse> {
+    await enforceMfa({ ...this.deps, auth: this }, record, login);
     const response = await this.respond(record, { ...login.request, context: login.method }, login.expand);
+    await this.noteLoginOrigin(record, login.request);
     return login.meta === undefined ? response : { ...response, meta: login.meta };
+  }
+
+  /** Remembers the device and alerts on a new one, when the collection asks for it; never fails a login. */
+  private async noteLoginOrigin(record: RecordModel, request: RequestInfo): Promise<void> {
+    if (!record.collection.auth?.authAlert.enabled) return;
+    const client = { ip: request.ip ?? '', userAgent: request.headers.user_agent ?? '' };
+    try {
+      await trackLoginOrigin({ exec: this.deps.db, clock: this.deps.clock, mail: this.deps.mail }, record, client);
+    } catch (err) {
+      this.deps.logger.warn({ err, collection: record.collection.name, recordId: record.values.id }, 'could not record the login origin');
+    }
   }
 
   private async findByIdentity(collection: Collection, field: string, value: string): Promise<RecordModel | null> {
@@ -181,19 +197,20 @@ export class AuthService {
     return found !== null;
   }
 
-  methods(ref: string): Record<string, unknown> {
+  async methods(ref: string): Promise<Record<string, unknown>> {
     const collection = this.authCollection(ref);
     const auth = collection.auth!;
     const password = {
       identityFields: auth.passwordAuth.enabled ? auth.passwordAuth.identityFields : [],
       enabled: auth.passwordAuth.enabled,
     };
+    const oauth2 = await listOAuth2Methods(collection, builtInProviders, { clock: this.deps.clock });
     return {
       password,
-      oauth2: { providers: [], enabled: false },
+      oauth2: oauth2.oauth2,
       mfa: { enabled: auth.mfa.enabled, duration: auth.mfa.enabled ? auth.mfa.duration : 0 },
       otp: { enabled: auth.otp.enabled, duration: auth.otp.enabled ? auth.otp.duration : 0 },
-      authProviders: [],
+      authProviders: oauth2.authProviders,
       usernamePassword: password.enabled && password.identityFields.includes('username'),
       emailPassword: password.enabled && password.identityFields.includes('email'),
     };

@@ -9,3 +9,9 @@ export interface AuthState {
 export const GUEST: AuthState = Object.freeze({ record: null, isSuperuser: false });
 
 export const SUPERUSERS_COLLECTION = '_superusers';
+
+/**
+ * The temporary superuser behind the first-run link (PocketBase's address, so a data
+ * directory set up by either keeps working); removed when a real superuser is created.
+ */
+export const INSTALLER_EMAIL = '__pbinstaller@example.com';

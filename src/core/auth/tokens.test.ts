@@ -47,3 +47,25 @@ test('garbage and unknown token types have no claims', () => {
   const noneType = 'eyJhbGciOiJIUzI1NiJ9.' + Buffer.from(JSON.stringify({ id: 'a', collectionId: 'b', type: 'admin' })).toString('base64url') + '.x';
   assert.equal(readUnverifiedClaims(noneType), null);
 });
+
+test('alg none, other algorithms, tampered payloads and tokens without exp are refused', async () => {
+  const clock = at('2030-01-01T00:00:00Z');
+  const token = await signToken({ type: 'auth', id: 'abc', collectionId: 'c1' }, 'k1', { durationSeconds: 60, clock });
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+
+  const none = `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`;
+  assert.equal(await verifyToken(none, 'k1', clock), null);
+  const otherAlg = `${b64({ alg: 'HS512', typ: 'JWT' })}.${payload}.${signature}`;
+  assert.equal(await verifyToken(otherAlg, 'k1', clock), null);
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+  const tampered = `${header}.${b64({ ...claims, id: 'someone-else' })}.${signature}`;
+  assert.equal(await verifyToken(tampered, 'k1', clock), null);
+
+  // A correctly signed token without `exp` never verifies.
+  const { createHmac } = await import('node:crypto');
+  const body = `${header}.${b64({ type: 'auth', id: 'abc', collectionId: 'c1' })}`;
+  const noExp = `${body}.${createHmac('sha256', 'k1').update(body).digest('base64url')}`;
+  assert.equal(await verifyToken(noExp, 'k1', clock), null);
+  assert.equal((await verifyToken(token, 'k1', clock))?.id, 'abc');
+});

@@ -39,6 +39,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly data: ErrorData;
+  /** Fields answered next to `{data, message, status}` (the MFA challenge's `mfaId`). */
+  extra?: Record<string, string>;
 
   constructor(code: ErrorCode, message?: string, data: ErrorData = {}, options?: { cause?: unknown }) {
     super(message ?? DEFAULT_MESSAGES[code], options);

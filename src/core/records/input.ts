@@ -4,6 +4,7 @@
 // the client sent them in. Unknown keys are ignored, as PocketBase does.
 import type { Field } from '../collections/model.js';
 import { applyModifier, autogenerate, prepareValue } from '../collections/fields/index.js';
+import { goToString } from '../collections/fields/go-cast.js';
 import type { RecordModel } from './record.js';
 
 export interface AppliedInput {
@@ -71,7 +72,8 @@ export function applyInput(record: RecordModel, data: Record<string, unknown>, c
     delete resolvedBody[key];
     resolvedFields.add(field.name);
     if (field.type === 'password') {
-      const plain = modifier === 'autogenerate' ? autogenerate(field) : raw == null ? '' : String(raw);
+      // Loosely cast as PocketBase does: an object or array is no password (''), never a crash.
+      const plain = modifier === 'autogenerate' ? autogenerate(field) : goToString(raw);
       plainPasswords.set(field.name, plain);
       touched.add(field.name);
       continue;

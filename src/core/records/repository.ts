@@ -36,12 +36,22 @@ export function decodeRow(collection: Collection, row: Row): RecordModel {
   return { collection, values };
 }
 
+/**
+ * Whether `id` could name a stored record at all. PostgreSQL text cannot hold a NUL and refuses
+ * such a parameter outright, so an id with one (from a URL or a forged token claim) must find
+ * nothing before it reaches the database, on both engines alike.
+ */
+export function isStorableId(id: string): boolean {
+  return !id.includes('\u0000');
+}
+
 export async function findRecordById(
   exec: Executor,
   collection: Collection,
   id: string,
   access?: SqlFragment,
 ): Promise<RecordModel | null> {
+  if (!isStorableId(id)) return null;
   const q = exec.dialect.quoteIdent;
   const table = q(collection.name);
   const where = access ? ` AND (${access.sql})` : '';

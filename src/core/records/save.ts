@@ -203,6 +203,21 @@ function validateField(field: Field, record: RecordModel, options: SaveOptions) 
   });
 }
 
+/**
+ * What an account's old credentials vouched for goes with them (as PocketBase does): a new
+ * password forgets the known devices (so each alerts again) and half-finished MFA logins; a new
+ * token key voids the one-time codes still pending.
+ */
+async function forgetAuthState(
+  exec: Executor,
+  record: RecordModel,
+  change: { passwordChanged: boolean; tokenKeyChanged: boolean },
+): Promise<void> {
+  const refs = [record.collection.id, String(record.values.id)];
+  const tables = [...(change.passwordChanged ? ['_authOrigins', '_mfas'] : []), ...(change.tokenKeyChanged ? ['_otps'] : [])];
+  for (const table of tables) await exec.run(`DELETE FROM "${table}" WHERE "collectionRef" = ? AND "recordRef" = ?`, refs);
+}
+
 async function prepareAuthSecrets(exec: Executor, record: RecordModel, options: SaveOptions): Promise<void> {
   const tokenField = record.collection.fields.find((f) => f.name === 'tokenKey');
   const emailChanged = !options.isNew && options.original && options.original.values.email !== record.values.email;
@@ -211,6 +226,7 @@ async function prepareAuthSecrets(exec: Executor, record: RecordModel, options: 
     !record.values.tokenKey ||
     (!options.isNew && (emailChanged || passwordChanged) && options.original?.values.tokenKey === record.values.tokenKey);
   if (needsNewKey && tokenField?.type === 'text') record.values.tokenKey = autogenerate(tokenField);
+  if (!options.isNew) await forgetAuthState(exec, record, { passwordChanged, tokenKeyChanged: options.original?.values.tokenKey !== record.values.tokenKey });
   // Auth record ids are unique across all auth collections (tokens name a record by id).
   if (options.isNew) {
     const q = exec.dialect.quoteIdent;

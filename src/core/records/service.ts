@@ -6,6 +6,7 @@ import type { Database, Executor } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Collection } from '../collections/model.js';
 import { zeroValue } from '../collections/fields/index.js';
+import { goToString } from '../collections/fields/go-cast.js';
 import { AppError, badRequest, forbidden, notFound } from '../errors/index.js';
 import type { AccessCompiler } from '../rules/access.js';
 import type { RequestInfo } from '../rules/request-info.js';
@@ -14,10 +15,11 @@ import { exportRecord } from './export.js';
 import { applyInput } from './input.js';
 import { parseListParams } from './list-params.js';
 import type { RecordModel } from './record.js';
-import { decodeRow, deleteRecordRow, findRecordById, selectColumns } from './repository.js';
+import { decodeRow, deleteRecordRow, findRecordById, isStorableId, selectColumns } from './repository.js';
 import { saveRecord, type AccessLevel } from './save.js';
 import { deleteWithReferences } from './delete.js';
 import { checkCreateRule, hasManageAccess, managedIds } from './rule-checks.js';
+import { INSTALLER_EMAIL, SUPERUSERS_COLLECTION } from '../auth/auth-state.js';
 
 export interface CollectionRegistry {
   byNameOrId(ref: string): Collection | undefined;
@@ -98,6 +100,7 @@ export class RecordService {
   ): Promise<RecordModel | null> {
     const { collection, id } = target;
     const { request, rule } = check;
+    if (!isStorableId(id)) return null;
     if (request.isSuperuser || rule === '' || rule === null) return findRecordById(exec, collection, id);
     const select = this.deps.access.select(
       { collection, request, rules: [rule], where: (t) => [{ sql: `${t}."id" = ?`, params: [id] }] },
@@ -118,7 +121,8 @@ export class RecordService {
     const run = async (tx: Executor) => {
       const record = this.newRecord(collection);
       const applied = applyInput(record, body, request.isSuperuser);
-      if (body.id !== undefined && body.id !== null && body.id !== '') record.values.id = String(body.id);
+      const chosenId = goToString(body.id);
+      if (chosenId !== '') record.values.id = chosenId;
       let access: AccessLevel = request.isSuperuser ? 'superuser' : 'default';
       if (!request.isSuperuser) {
         const ruleRequest = { ...request, body: applied.resolvedBody };
@@ -135,6 +139,10 @@ export class RecordService {
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
+      if (collection.name === SUPERUSERS_COLLECTION && record.values.email !== INSTALLER_EMAIL) {
+        // The first real superuser makes the first-run account (and its link) obsolete.
+        await tx.run(`DELETE FROM "${SUPERUSERS_COLLECTION}" WHERE "email" = ?`, [INSTALLER_EMAIL]);
+      }
       // The values were normalised before writing; what was written is what a read returns.
       return record;
     };
@@ -192,8 +200,8 @@ export class RecordService {
     const run = async (tx: Executor) => {
       const record = await this.findWithRule(tx, { collection, id }, { request, rule: collection.deleteRule });
       if (!record) throw notFound();
-      if (collection.name === '_superusers') {
-        const row = await tx.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "_superusers"`);
+      if (collection.name === SUPERUSERS_COLLECTION) {
+        const row = await tx.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "${SUPERUSERS_COLLECTION}"`);
         if (Number(row?.n ?? 0) <= 1) throw badRequest("You can't delete the only existing superuser.");
       }
       await deleteWithReferences(tx, record, { collections: this.deps.collections.all(), deleteRow: deleteRecordRow });
@@ -306,9 +314,10 @@ async function deleteAuthRefs(tx: Executor, collectionId: string, recordId: stri
   }
 }
 
+/** PocketBase's loose cast: objects and arrays read as '' rather than throwing. */
 function stringOrUndefined(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  return String(value);
+  return goToString(value);
 }
 
 function blankValues(collection: Collection): Record<string, unknown> {

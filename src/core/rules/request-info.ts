@@ -12,6 +12,8 @@ export interface RequestInfo {
   headers: Record<string, string>;
   body: Record<string, unknown>;
   context: RequestContextName;
+  /** The client's address (after trusted-proxy headers); for logins and limits, not readable by rules. */
+  ip?: string;
 }
 
 export function guestRequest(method = 'GET'): RequestInfo {

@@ -12,8 +12,8 @@ export function authRoutes(core: Core, options: { bodyLimit: number }): Route[] 
     {
       method: 'GET',
       path: `${base}/auth-methods`,
-      handler(ctx) {
-        respondJson(ctx, 200, auth.methods(ctx.params.collection!));
+      async handler(ctx) {
+        respondJson(ctx, 200, await auth.methods(ctx.params.collection!));
       },
     },
     {

@@ -2,17 +2,29 @@
 import type { Core } from '../../core/index.js';
 import type { Route } from '../router.js';
 import { authRoutes } from './auth.js';
+import { authFlowRoutes } from './auth-flows.js';
+import { otpRoutes } from './auth-otp.js';
 import { batchRoutes } from './batch.js';
 import { collectionRoutes } from './collections.js';
+import { firstRunRoutes } from './first-run.js';
 import { healthRoutes } from './health.js';
+import { impersonateRoutes } from './impersonate.js';
+import { oauth2Routes } from './oauth2.js';
 import { recordRoutes } from './records.js';
+import { settingsRoutes } from './settings.js';
 
 export function buildRoutes(core: Core, options: { bodyLimit: number }): Route[] {
   const routes = [
     ...healthRoutes,
+    ...firstRunRoutes,
     ...collectionRoutes(core, options),
     ...recordRoutes(core, options),
     ...authRoutes(core, options),
+    ...authFlowRoutes(core, options),
+    ...settingsRoutes(core, options),
+    ...impersonateRoutes(core, options),
+    ...oauth2Routes(core, options),
+    ...otpRoutes(core, options),
     ...batchRoutes(core),
   ];
   // HEAD answers like GET, without a body (node:http drops it).

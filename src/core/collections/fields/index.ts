@@ -31,6 +31,8 @@ export {
   hashPassword,
   hashPasswordSync,
   verifyPassword,
+  verifyAgainstNothing,
+  hashSecret,
   DEFAULT_BCRYPT_COST,
 } from './password.js';
 export { randomStringFromPattern, PatternError, type RandomInt } from './random-by-pattern.js';

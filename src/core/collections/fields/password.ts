@@ -1,9 +1,11 @@
 // Password values. A password field holds a bcrypt hash in the database; a value set from
 // input holds the plain text until it is hashed, because validation (length, pattern)
-// needs the plain text and hashing is slow enough that it should not block the event
-// loop. PocketBase writes `$2a$` hashes at the field's cost (Go's bcrypt default, 10,
-// when the field says 0); bcryptjs computes the same function and verifies either prefix.
-import bcrypt from 'bcryptjs';
+// needs the plain text and hashing is slow enough that it must not block the event loop:
+// the native bcrypt binding hashes and verifies on libuv's thread pool. PocketBase writes
+// `$2a$` hashes at the field's cost (Go's bcrypt default, 10, when the field says 0); we
+// write the same, and verify any of the `$2a$`/`$2b$`/`$2y$` forms.
+import { randomBytes } from 'node:crypto';
+import { hash as bcryptHash, hashSync as bcryptHashSync, verify as bcryptVerify } from '@node-rs/bcrypt';
 import type { PasswordField } from '../model.js';
 
 /** Go's bcrypt.DefaultCost, used when a password field's `cost` is 0. */
@@ -32,30 +34,41 @@ export function passwordCost(field: PasswordField): number {
   return field.cost > 0 ? field.cost : DEFAULT_BCRYPT_COST;
 }
 
-// bcryptjs writes `$2b$`; the hash is the same computation as Go's `$2a$` for the
-// password lengths a field accepts (at most 72 bytes), so we keep PocketBase's prefix.
-function asGoPrefix(hash: string): string {
-  return hash.startsWith('$2b$') ? `$2a$${hash.slice(4)}` : hash;
-}
-
 /** Hashes a plain password at the field's cost ('' stays '': an empty password clears the hash). */
 export async function hashPassword(field: PasswordField, plain: string): Promise<string> {
   if (plain === '') return '';
-  return asGoPrefix(await bcrypt.hash(plain, passwordCost(field)));
+  return bcryptHash(plain, { cost: passwordCost(field), version: '2a' });
+}
+
+/** Hashes a secret (such as a one-time code) at the default cost, PocketBase's way. */
+export function hashSecret(plain: string): Promise<string> {
+  return bcryptHash(plain, { cost: DEFAULT_BCRYPT_COST, version: '2a' });
 }
 
 /** Synchronous variant, for the rare caller that cannot await (it blocks while hashing). */
 export function hashPasswordSync(field: PasswordField, plain: string): string {
   if (plain === '') return '';
-  return asGoPrefix(bcrypt.hashSync(plain, passwordCost(field)));
+  return bcryptHashSync(plain, { cost: passwordCost(field), version: '2a' });
 }
 
 /** True when `plain` matches the bcrypt `hash` (any of the $2a$/$2b$/$2y$ forms). */
 export async function verifyPassword(hash: string, plain: string): Promise<boolean> {
   if (hash === '' || !hash.startsWith('$2')) return false;
   try {
-    return await bcrypt.compare(plain, hash);
+    return await bcryptVerify(plain, hash);
   } catch {
     return false;
   }
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/**
+ * Spends what a real password check costs and answers false: for a login whose account does
+ * not exist (or is refused for another reason), so its timing does not tell it apart.
+ */
+export async function verifyAgainstNothing(plain: string): Promise<false> {
+  dummyHash ??= bcryptHash(randomBytes(16).toString('hex'), { cost: DEFAULT_BCRYPT_COST, version: '2a' });
+  await verifyPassword(await dummyHash, plain);
+  return false;
 }
