@@ -34,21 +34,27 @@ export function passwordCost(field: PasswordField): number {
   return field.cost > 0 ? field.cost : DEFAULT_BCRYPT_COST;
 }
 
+// The binding writes `$2y$` (or `$2b$`); for the lengths a field accepts (at most 72 bytes)
+// that is the same computation as Go's `$2a$`, so the stored hash keeps PocketBase's prefix.
+function asGoPrefix(hash: string): string {
+  return /^\$2[by]\$/.test(hash) ? `$2a$${hash.slice(4)}` : hash;
+}
+
 /** Hashes a plain password at the field's cost ('' stays '': an empty password clears the hash). */
 export async function hashPassword(field: PasswordField, plain: string): Promise<string> {
   if (plain === '') return '';
-  return bcryptHash(plain, { cost: passwordCost(field), version: '2a' });
+  return asGoPrefix(await bcryptHash(plain, passwordCost(field)));
 }
 
 /** Hashes a secret (such as a one-time code) at the default cost, PocketBase's way. */
-export function hashSecret(plain: string): Promise<string> {
-  return bcryptHash(plain, { cost: DEFAULT_BCRYPT_COST, version: '2a' });
+export async function hashSecret(plain: string): Promise<string> {
+  return asGoPrefix(await bcryptHash(plain, DEFAULT_BCRYPT_COST));
 }
 
 /** Synchronous variant, for the rare caller that cannot await (it blocks while hashing). */
 export function hashPasswordSync(field: PasswordField, plain: string): string {
   if (plain === '') return '';
-  return bcryptHashSync(plain, { cost: passwordCost(field), version: '2a' });
+  return asGoPrefix(bcryptHashSync(plain, passwordCost(field)));
 }
 
 /** True when `plain` matches the bcrypt `hash` (any of the $2a$/$2b$/$2y$ forms). */
@@ -68,7 +74,7 @@ let dummyHash: Promise<string> | null = null;
  * not exist (or is refused for another reason), so its timing does not tell it apart.
  */
 export async function verifyAgainstNothing(plain: string): Promise<false> {
-  dummyHash ??= bcryptHash(randomBytes(16).toString('hex'), { cost: DEFAULT_BCRYPT_COST, version: '2a' });
+  dummyHash ??= hashSecret(randomBytes(16).toString('hex'));
   await verifyPassword(await dummyHash, plain);
   return false;
 }
