@@ -41,7 +41,9 @@ function verifierFor(key: string): Verifier {
   let verifier = verifiers.get(key);
   if (!verifier) {
     // Expiry is checked by the caller against the injected clock; HS256 is the only algorithm.
-    verifier = createVerifier({ key, algorithms: ['HS256'], ignoreExpiration: true, ignoreNotBefore: true, cache: false }) as Verifier;
+    // A key's verifier remembers its last few verified tokens (by their exact text), so a
+    // client reusing its token skips the HMAC; a new tokenKey means a new verifier.
+    verifier = createVerifier({ key, algorithms: ['HS256'], ignoreExpiration: true, ignoreNotBefore: true, cache: 16 }) as Verifier;
     verifiers.set(key, verifier);
   }
   return verifier;
