@@ -3,19 +3,12 @@ import type { RequestContextName, RequestInfo } from '../core/rules/request-info
 import type { HttpContext } from './context.js';
 
 export function requestInfo(ctx: HttpContext, body: Record<string, unknown> = {}, context: RequestContextName = 'default'): RequestInfo {
-  // Query and headers are only read by rules that name them: built on first use.
-  let query: Record<string, string> | undefined;
-  let headers: Record<string, string> | undefined;
   return {
     auth: ctx.auth.record,
     isSuperuser: ctx.auth.isSuperuser,
     method: ctx.method.toUpperCase(),
-    get query() {
-      return (query ??= queryOf(ctx));
-    },
-    get headers() {
-      return (headers ??= headersOf(ctx));
-    },
+    query: queryOf(ctx),
+    headers: headersOf(ctx),
     body,
     context,
     ip: ctx.ip,

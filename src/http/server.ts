@@ -108,8 +108,6 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
 function makeContext(req: IncomingMessage, res: ServerResponse, params: Record<string, string | undefined>): HttpContext {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  // Most handlers never read the headers as a map: it is built on first use.
-  let headers: Record<string, string> | undefined;
   return {
     req,
     res,
@@ -118,9 +116,7 @@ function makeContext(req: IncomingMessage, res: ServerResponse, params: Record<s
     params,
     query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
     auth: GUEST,
-    get headers() {
-      return (headers ??= flatHeaders(req));
-    },
+    headers: flatHeaders(req),
     ip: req.socket.remoteAddress ?? '',
   };
 }
