@@ -5,7 +5,7 @@
 //            --engines sqlite,postgres  --scenarios view,list,create,refresh,login
 //            --profile DIR (writes a CPU profile of the Plinth process to DIR; see bench/profile-summary.mjs)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -120,6 +120,28 @@ async function seed(url) {
   return { collectionId: collection.id, id: firstId, userToken: session.token };
 }
 
+/** CPU time (user + system) a process has used so far, in µs; null where /proc is missing. */
+function cpuMicros(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/**
+ * Requests/s of one load run, and the server's CPU time per request: the second is what the
+ * server itself spends, so it stays meaningful when the load generator shares the machine.
+ */
+function measure(url, scenario, pid) {
+  const before = cpuMicros(pid);
+  const { rps, total } = autocannon(url, scenario);
+  const after = cpuMicros(pid);
+  return { rps, cpu: before === null || after === null || total === 0 ? null : (after - before) / total };
+}
+
 function autocannon(url, { method = 'GET', body, headers = {} } = {}) {
   const args = [join(root, 'node_modules/autocannon/autocannon.js'), '-j', '-c', opts.connections, '-d', opts.duration];
   if (method !== 'GET') args.push('-m', method, '-H', 'content-type=application/json', '-b', body);
@@ -129,10 +151,15 @@ function autocannon(url, { method = 'GET', body, headers = {} } = {}) {
   const result = JSON.parse(out.stdout);
   const bad = result.errors + result.non2xx;
   if (bad > 0) throw new Error(`${method} ${url}: ${bad} failed requests`);
-  return result.requests.average;
+  return { rps: result.requests.average, total: result.requests.total };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Medians of requests/s and of CPU µs per request, taken separately. */
+const medianOf = (runs) => {
+  const cpus = runs.map((r) => r.cpu).filter((c) => c !== null);
+  return { rps: median(runs.map((r) => r.rps)), cpu: cpus.length ? median(cpus) : null };
+};
 
 async function benchEngine(engine) {
   const dir = mkdtempSync(join(tmpdir(), 'plinth-bench-'));
@@ -185,26 +212,25 @@ async function benchEngine(engine) {
       const p = [];
       const v = [];
       for (let i = 0; i < RUNS; i++) {
-        p.push(autocannon(plinthUrl + s.path, s));
-        if (name === 'refresh') v.push(autocannon(plinthUrl + scenarios.view.path, scenarios.view));
+        p.push(measure(plinthUrl + s.path, s, plinth.pid));
+        if (name === 'refresh') v.push(measure(plinthUrl + scenarios.view.path, scenarios.view, plinth.pid));
       }
-      const pm = median(p);
-      const note = name === 'refresh' ? { reference: 'Plinth view', baseline: median(v) } : { reference: `bcrypt cost ${BCRYPT_COST}`, baseline: null };
-      rows.push({ engine, name, plinth: pm, baseline: note.baseline, ratio: note.baseline ? pm / note.baseline : null, reference: note.reference });
-      console.error(`${engine} ${name}: plinth ${p.map(Math.round).join('/')}${v.length ? ` view ${v.map(Math.round).join('/')}` : ''} req/s`);
+      const pm = medianOf(p);
+      const vm = v.length ? medianOf(v) : null;
+      const reference = name === 'refresh' ? 'Plinth view' : `bcrypt cost ${BCRYPT_COST}`;
+      rows.push({ engine, name, plinth: pm, baseline: vm, reference });
+      console.error(`${engine} ${name}: plinth ${p.map((r) => Math.round(r.rps)).join('/')}${v.length ? ` view ${v.map((r) => Math.round(r.rps)).join('/')}` : ''} req/s`);
     }
     const wanted = new Set(opts.scenarios.split(','));
     for (const [name, s] of Object.entries(scenarios).filter(([n]) => wanted.has(n))) {
       const p = [];
       const b = [];
       for (let i = 0; i < RUNS; i++) {
-        p.push(autocannon(plinthUrl + s.path, s));
-        b.push(autocannon(baseUrl + s.path, s));
+        p.push(measure(plinthUrl + s.path, s, plinth.pid));
+        b.push(measure(baseUrl + s.path, s, baseline.pid));
       }
-      const pm = median(p);
-      const bm = median(b);
-      rows.push({ engine, name, plinth: pm, baseline: bm, ratio: pm / bm, reference: 'bare baseline' });
-      console.error(`${engine} ${name}: plinth ${p.map(Math.round).join('/')} baseline ${b.map(Math.round).join('/')} req/s`);
+      rows.push({ engine, name, plinth: medianOf(p), baseline: medianOf(b), reference: 'bare baseline' });
+      console.error(`${engine} ${name}: plinth ${p.map((r) => Math.round(r.rps)).join('/')} baseline ${b.map((r) => Math.round(r.rps)).join('/')} req/s`);
     }
   } finally {
     plinth.kill('SIGTERM');
@@ -221,11 +247,15 @@ async function benchEngine(engine) {
 
 const all = [];
 for (const engine of opts.engines.split(',')) all.push(...(await benchEngine(engine)));
-console.log(`\n| engine | scenario | Plinth req/s | compared with | its req/s | ratio |`);
-console.log(`|---|---|---:|---|---:|---:|`);
+console.log(`\n| engine | scenario | Plinth req/s | compared with | its req/s | ratio | Plinth CPU µs/req | its CPU µs/req | CPU ratio |`);
+console.log(`|---|---|---:|---|---:|---:|---:|---:|---:|`);
+const fmt = (v, digits = 0) => (v === null || v === undefined ? '' : v.toFixed(digits));
 for (const r of all) {
-  const base = r.baseline === null ? '' : Math.round(r.baseline);
-  const ratio = r.ratio === null ? '' : `${(r.ratio * 100).toFixed(0)}%`;
-  console.log(`| ${r.engine} | ${r.name} | ${Math.round(r.plinth)} | ${r.reference} | ${base} | ${ratio} |`);
+  const ratio = r.baseline ? `${((r.plinth.rps / r.baseline.rps) * 100).toFixed(0)}%` : '';
+  // CPU ratio: the reference's CPU per request over Plinth's (100% = Plinth spends no more).
+  const cpuRatio = r.baseline?.cpu && r.plinth.cpu ? `${((r.baseline.cpu / r.plinth.cpu) * 100).toFixed(0)}%` : '';
+  console.log(
+    `| ${r.engine} | ${r.name} | ${Math.round(r.plinth.rps)} | ${r.reference} | ${r.baseline ? Math.round(r.baseline.rps) : ''} | ${ratio} | ${fmt(r.plinth.cpu)} | ${fmt(r.baseline?.cpu)} | ${cpuRatio} |`,
+  );
 }
 console.log(`\n(medians of ${RUNS} runs of ${opts.duration}s, ${opts.connections} connections, ${ROWS} rows)`);
