@@ -2,20 +2,12 @@
 // one node's API is served by the other without a restart.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
 import PocketBase from 'pocketbase';
-import { loadConfig } from '../src/config/index.js';
-import { openApp, type PlinthApp } from '../src/app/index.js';
 import { openTestDatabase, type TestDatabase } from '../src/db/testing.js';
-import { tempDir } from './support/server.js';
+import { startTestApp, type TestApp } from './support/app.js';
 
 const ADMIN = { email: 'nodes-admin@example.com', password: 'admin-password-123' };
 
-async function startNode(url: string): Promise<{ app: PlinthApp; url: string }> {
-  const config = loadConfig({ dir: tempDir(), http: '127.0.0.1:0', db: url }, { env: {} });
-  const app = await openApp(config, { logger: pino({ level: 'silent' }) });
-  return { app, url: await app.listen() };
-}
 
 /** Polls a condition that another node makes true asynchronously, up to a deadline. */
 async function eventually(condition: () => Promise<boolean>, what: string): Promise<void> {
@@ -28,15 +20,15 @@ async function eventually(condition: () => Promise<boolean>, what: string): Prom
 
 describe('several nodes on one PostgreSQL database', () => {
   let database: TestDatabase;
-  let a: { app: PlinthApp; url: string };
-  let b: { app: PlinthApp; url: string };
+  let a: TestApp;
+  let b: TestApp;
   let adminA: PocketBase;
   let adminB: PocketBase;
 
   before(async () => {
     database = await openTestDatabase('postgres');
-    a = await startNode(database.url!);
-    b = await startNode(database.url!);
+    a = await startTestApp('postgres', { db: database.url! });
+    b = await startTestApp('postgres', { db: database.url! });
     await a.app.core.superusers.upsert(ADMIN.email, ADMIN.password);
     adminA = new PocketBase(a.url);
     adminB = new PocketBase(b.url);
@@ -45,8 +37,8 @@ describe('several nodes on one PostgreSQL database', () => {
   });
 
   after(async () => {
-    await a?.app.close();
-    await b?.app.close();
+    await a?.close();
+    await b?.close();
     await database?.cleanup();
   });
 

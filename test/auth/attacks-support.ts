@@ -3,13 +3,10 @@
 // the status and parsed body, PocketBase's error body check, and a snapshot of every table so
 // a test can prove a refused request changed nothing.
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
 import PocketBase from 'pocketbase';
-import { loadConfig } from '../../src/config/index.js';
-import { openApp, type PlinthApp } from '../../src/app/index.js';
-import { openTestDatabase } from '../../src/db/testing.js';
+import type { PlinthApp } from '../../src/app/index.js';
 import type { DialectName } from '../../src/db/types.js';
-import { tempDir } from '../support/server.js';
+import { startTestApp } from '../support/app.js';
 
 export const DIALECTS = ['sqlite', 'postgres'] as const;
 export const ADMIN = { email: 'attack-admin@example.com', password: 'admin-password-123' };
@@ -24,29 +21,12 @@ export interface AttackEnv {
 }
 
 export async function startAttackApp(dialect: DialectName, options: { bodyLimit?: number } = {}): Promise<AttackEnv> {
-  let dbUrl: string | undefined;
-  let cleanupDb = async () => {};
-  if (dialect === 'postgres') {
-    const handle = await openTestDatabase('postgres');
-    dbUrl = handle.url;
-    cleanupDb = () => handle.cleanup();
-  }
   const bodyLimit = options.bodyLimit === undefined ? undefined : String(options.bodyLimit);
-  const config = loadConfig({ dir: tempDir(), http: '127.0.0.1:0', db: dbUrl, bodyLimit }, { env: {} });
-  const app = await openApp(config, { logger: pino({ level: 'silent' }) });
-  const url = await app.listen();
+  const { app, url, close } = await startTestApp(dialect, { bodyLimit });
   await app.core.superusers.upsert(ADMIN.email, ADMIN.password);
   const admin = new PocketBase(url);
   await admin.collection('_superusers').authWithPassword(ADMIN.email, ADMIN.password);
-  return {
-    app,
-    url,
-    admin,
-    async close() {
-      await app.close();
-      await cleanupDb();
-    },
-  };
+  return { app, url, admin, close };
 }
 
 export interface RawResponse {

@@ -1,47 +1,22 @@
 // Shared setup for the impersonation, rate-limit and client-IP suites: an in-process Plinth
 // with chosen configuration, settings written the way the settings API stores them, and a
 // few accounts.
-import { pino } from 'pino';
 import PocketBase from 'pocketbase';
-import { loadConfig, type ConfigOverrides } from '../../src/config/index.js';
-import { openApp, type PlinthApp } from '../../src/app/index.js';
-import { openTestDatabase } from '../../src/db/testing.js';
+import type { ConfigOverrides } from '../../src/config/index.js';
+import type { PlinthApp } from '../../src/app/index.js';
 import type { DialectName } from '../../src/db/types.js';
 import { SETTINGS_PARAM_ID } from '../../src/core/settings.js';
-import { tempDir } from '../support/server.js';
+import { startTestApp, testDatabaseUrl, type TestApp } from '../support/app.js';
 
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' };
 export const PASSWORD = 'user-password-123';
 
-export interface LimitsApp {
-  app: PlinthApp;
-  url: string;
-  close(): Promise<void>;
-}
+export type LimitsApp = TestApp;
 
-/** A database to start one or more apps on; PostgreSQL gets a fresh schema. */
-export async function testDatabaseUrl(dialect: DialectName): Promise<{ url: string | undefined; cleanup(): Promise<void> }> {
-  if (dialect === 'sqlite') return { url: undefined, cleanup: async () => {} };
-  const handle = await openTestDatabase('postgres');
-  // The apps open their own pools on this schema; the handle only owns the cleanup.
-  return { url: handle.url, cleanup: () => handle.cleanup() };
-}
+export { testDatabaseUrl };
 
 /** Starts an app on a free port; with `db` unset on PostgreSQL it gets a fresh schema of its own. */
-export async function startLimitsApp(dialect: DialectName, overrides: ConfigOverrides = {}): Promise<LimitsApp> {
-  const ownDb = overrides.db === undefined ? await testDatabaseUrl(dialect) : null;
-  const config = loadConfig({ dir: tempDir(), http: '127.0.0.1:0', ...overrides, db: overrides.db ?? ownDb?.url }, { env: {} });
-  const app = await openApp(config, { logger: pino({ level: 'silent' }) });
-  const url = await app.listen();
-  return {
-    app,
-    url,
-    async close() {
-      await app.close();
-      await ownDb?.cleanup();
-    },
-  };
-}
+export const startLimitsApp: (dialect: DialectName, overrides?: ConfigOverrides) => Promise<LimitsApp> = startTestApp;
 
 /** Writes settings sections into `_params` (as the settings API saves them) and reloads them. */
 export async function writeSettings(apps: PlinthApp[], sections: Record<string, unknown>): Promise<void> {
