@@ -86,6 +86,8 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       return `http://${host}:${address.port}`;
     },
     async close() {
+      // Open event streams never end by themselves: without this the server would wait for them.
+      core.realtime.closeAll();
       if (server) {
         const srv = server;
         await new Promise<void>((resolveClose) => {

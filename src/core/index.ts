@@ -14,6 +14,7 @@ import { MailService } from './mail/index.js';
 import { systemMigrations } from './migrations/system.js';
 import { createAccessCompiler } from './rules/access-compiler.js';
 import { ruleValidator } from './rules/rule-validator.js';
+import { RealtimeBroker, recordFanout } from './realtime/index.js';
 
 export interface CoreOptions {
   db: Database;
@@ -40,6 +41,8 @@ export interface Core {
   /** Outgoing mail (SMTP from the settings), sent in the background with retries. */
   readonly mail: MailService;
   readonly migrations: Migrator;
+  /** Live realtime clients of this node; record writes reach them after they commit. */
+  readonly realtime: RealtimeBroker;
   /** Reloads collections and settings from the database (after migrations, or a change elsewhere). */
   reload(): Promise<void>;
 }
@@ -65,6 +68,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     oauth2Providers: builtInProviders.names(),
   });
   const records = new RecordService({ db, collections: registry, access, clock });
+  const realtime = new RealtimeBroker();
+  records.onCommitted.push(recordFanout({ db, broker: realtime, records, logger }));
   const notifications = db.notifications;
   const settings = new SettingsStore(notifications ? () => notifications.publish('settings') : undefined);
   notifications?.subscribe('settings', () => {
@@ -91,6 +96,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settings,
     mail,
     migrations,
+    realtime,
     async reload() {
       await store.reload();
       await settings.load(db);

@@ -8,6 +8,7 @@ import { guestRequest } from '../rules/request-info.js';
 import { isAppError } from '../errors/index.js';
 import { runBatch, type BatchRequest } from './batch.js';
 import type { RecordService } from './service.js';
+import type { Database, Executor } from '../../db/types.js';
 
 const SETTINGS = { enabled: true, maxRequests: 10, timeout: 1, maxBodySize: 0 };
 const CREATE: BatchRequest = { method: 'POST', url: '/api/collections/notes/records', body: {} };
@@ -19,9 +20,15 @@ function failure(err: unknown): string {
   return `${index}: ${entry.response.message}`;
 }
 
+/** The batch's transaction comes from the record service (so its events wait for the commit). */
+function transactionOf(db: Database) {
+  return { transaction: (fn: (tx: Executor) => Promise<unknown>) => db.transaction(fn) };
+}
+
 /** A record service whose create runs `statement` in the batch transaction. */
-function slowRecords(statement: string): RecordService {
+function slowRecords(db: Database, statement: string): RecordService {
   return {
+    ...transactionOf(db),
     async create(_ref: string, _request: unknown, _body: unknown, options: { exec: { run(sql: string): Promise<unknown> } }) {
       await options.exec.run(statement);
       return { id: 'x' };
@@ -41,6 +48,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       let clock = 0;
       const now = () => clock;
       const records = {
+        ...transactionOf(t.db),
         async create() {
           clock += 1500; // this sub-request used up the whole second
           return { id: 'x' };
@@ -63,7 +71,7 @@ describe('batch time limit inside a statement [postgres]', () => {
 
   test('a statement running past the limit is cancelled and reported as the timeout', async () => {
     await assert.rejects(
-      runBatch({ db: t.db, records: slowRecords('SELECT pg_sleep(30)') }, [CREATE], {
+      runBatch({ db: t.db, records: slowRecords(t.db, 'SELECT pg_sleep(30)') }, [CREATE], {
         request: guestRequest('POST'),
         settings: SETTINGS,
         present: (b) => b,

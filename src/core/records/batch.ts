@@ -102,7 +102,7 @@ export async function runBatch(
   const deadline = now() + Math.max(1, options.settings.timeout || 3) * 1000;
   let index = 0;
   try {
-    return await deps.db.transaction(async (tx) => {
+    return await deps.records.transaction(async (tx) => {
       const results: BatchResult[] = [];
       for (index = 0; index < requests.length; index++) {
         const remaining = Math.ceil(deadline - now());

@@ -20,6 +20,7 @@ import { saveRecord, type AccessLevel } from './save.js';
 import { deleteWithReferences } from './delete.js';
 import { checkCreateRule, hasManageAccess, managedIds } from './rule-checks.js';
 import { INSTALLER_EMAIL, SUPERUSERS_COLLECTION } from '../auth/auth-state.js';
+import type { AfterCommit, CommitListener, RecordEvent } from './events.js';
 
 export interface CollectionRegistry {
   byNameOrId(ref: string): Collection | undefined;
@@ -45,7 +46,55 @@ export interface ListResult {
 export const ONLY_SUPERUSERS = 'Only superusers can perform this action.';
 
 export class RecordService {
+  /** Listeners told of every record write; see events.ts. */
+  readonly onCommitted: CommitListener[] = [];
+  /** Callbacks waiting for the commit of a transaction opened by `transaction()`. */
+  private readonly pending = new WeakMap<Executor, AfterCommit[]>();
+
   constructor(private readonly deps: RecordServiceDeps) {}
+
+  /**
+   * A transaction whose record writes (made with `exec: tx`) are announced only after it
+   * commits, all together; a rollback announces nothing.
+   */
+  async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    const after: AfterCommit[] = [];
+    const result = await this.deps.db.transaction(async (tx) => {
+      this.pending.set(tx, after);
+      return fn(tx);
+    });
+    for (const run of after) run();
+    return result;
+  }
+
+  /**
+   * The one place where a write meets its commit: runs `write` in its own transaction (or
+   * the caller's `exec`), tells the listeners inside it, and releases their callbacks once
+   * the outermost transaction commits. Writes inside a caller's transaction that was not
+   * opened through `transaction()` are not announced (their commit is not visible here).
+   */
+  private async commitWrite(
+    exec: Executor | undefined,
+    write: (tx: Executor, announce: (event: RecordEvent) => Promise<void>) => Promise<RecordModel | undefined>,
+    options: { ownTransaction: boolean } = { ownTransaction: true },
+  ): Promise<RecordModel | undefined> {
+    const after: AfterCommit[] = [];
+    const announce = (tx: Executor) => async (event: RecordEvent) => {
+      if (this.onCommitted.length === 0) return;
+      const queue = exec === undefined || exec === this.deps.db ? after : this.pending.get(exec);
+      if (!queue) return;
+      for (const listener of this.onCommitted) {
+        const run = await listener(tx, event);
+        if (run) queue.push(run);
+      }
+    };
+    let result: RecordModel | undefined;
+    if (exec) result = await write(exec, announce(exec));
+    else if (!options.ownTransaction) result = await write(this.deps.db, announce(this.deps.db));
+    else result = await this.deps.db.transaction((tx) => write(tx, announce(tx)));
+    for (const run of after) run();
+    return result;
+  }
 
   collection(ref: string): Collection {
     const collection = this.deps.collections.byNameOrId(ref);
@@ -118,7 +167,7 @@ export class RecordService {
   ): Promise<Record<string, unknown>> {
     const collection = this.writable(ref);
     if (collection.createRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run = async (tx: Executor) => {
+    const run = async (tx: Executor, announce: (event: RecordEvent) => Promise<void>) => {
       const record = this.newRecord(collection);
       const applied = applyInput(record, body, request.isSuperuser);
       const chosenId = goToString(body.id);
@@ -144,13 +193,10 @@ export class RecordService {
         await tx.run(`DELETE FROM "${SUPERUSERS_COLLECTION}" WHERE "email" = ?`, [INSTALLER_EMAIL]);
       }
       // The values were normalised before writing; what was written is what a read returns.
+      await announce({ action: 'create', record });
       return record;
     };
-    const record = options.exec
-      ? await run(options.exec)
-      : isSingleStatementCreate(collection, request)
-        ? await run(this.deps.db)
-        : await this.deps.db.transaction(run);
+    const record = (await this.commitWrite(options.exec, run, { ownTransaction: !isSingleStatementCreate(collection, request) }))!;
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
     return out!;
   }
@@ -164,7 +210,7 @@ export class RecordService {
     const { ref, id } = target;
     const collection = this.writable(ref);
     if (collection.updateRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run = async (tx: Executor) => {
+    const run = async (tx: Executor, announce: (event: RecordEvent) => Promise<void>) => {
       const current = await findRecordById(tx, collection, id);
       if (!current) throw notFound();
       // Modifiers resolve against the stored values, so the rule sees the final body.
@@ -187,9 +233,10 @@ export class RecordService {
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
+      await announce({ action: 'update', record });
       return record;
     };
-    const record = options.exec ? await run(options.exec) : await this.deps.db.transaction(run);
+    const record = (await this.commitWrite(options.exec, run))!;
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
     return out!;
   }
@@ -197,18 +244,20 @@ export class RecordService {
   async delete(ref: string, id: string, request: RequestInfo, options: { exec?: Executor } = {}): Promise<void> {
     const collection = this.writable(ref);
     if (collection.deleteRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run = async (tx: Executor) => {
+    const run = async (tx: Executor, announce: (event: RecordEvent) => Promise<void>) => {
       const record = await this.findWithRule(tx, { collection, id }, { request, rule: collection.deleteRule });
       if (!record) throw notFound();
       if (collection.name === SUPERUSERS_COLLECTION) {
         const row = await tx.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "${SUPERUSERS_COLLECTION}"`);
         if (Number(row?.n ?? 0) <= 1) throw badRequest("You can't delete the only existing superuser.");
       }
+      // Announced before the row goes, so listeners can still check their rules against it.
+      await announce({ action: 'delete', record });
       await deleteWithReferences(tx, record, { collections: this.deps.collections.all(), deleteRow: deleteRecordRow });
       if (collection.type === 'auth') await deleteAuthRefs(tx, collection.id, id);
+      return undefined;
     };
-    if (options.exec) await run(options.exec);
-    else await this.deps.db.transaction(run);
+    await this.commitWrite(options.exec, run);
   }
 
   /** Deletes every record of a collection (with reference handling), all or nothing. */

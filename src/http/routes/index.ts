@@ -10,6 +10,7 @@ import { firstRunRoutes } from './first-run.js';
 import { healthRoutes } from './health.js';
 import { impersonateRoutes } from './impersonate.js';
 import { oauth2Routes } from './oauth2.js';
+import { realtimeRoutes } from './realtime.js';
 import { recordRoutes } from './records.js';
 import { settingsRoutes } from './settings.js';
 
@@ -26,6 +27,7 @@ export function buildRoutes(core: Core, options: { bodyLimit: number }): Route[]
     ...oauth2Routes(core, options),
     ...otpRoutes(core, options),
     ...batchRoutes(core),
+    ...realtimeRoutes(core, options),
   ];
   // HEAD answers like GET, without a body (node:http drops it).
   const heads = routes.filter((r) => r.method === 'GET').map((r) => ({ ...r, method: 'HEAD' as const }));
