@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import { newRecordId, randomString } from '../../lib/ids.js';
-import { hashPassword, verifyPassword } from '../collections/fields/index.js';
+import { hashPassword, passwordCost, verifyAgainstNothing, verifyPassword } from '../collections/fields/index.js';
 import { isEmailFormat } from '../collections/fields/email-format.js';
 import type { Collection, PasswordField } from '../collections/model.js';
 import { OTPS_COLLECTION } from '../collections/names.js';
@@ -67,7 +67,6 @@ function throwIfAny(errors: ErrorData): void {
 
 export class OtpService {
   private readonly attempts: OtpAttemptGuard;
-  private decoyHash: Promise<string> | null = null;
   private nextSweepMs = 0;
 
   constructor(private readonly deps: OtpServiceDeps) {
@@ -171,7 +170,7 @@ export class OtpService {
       // counts like a real one, so neither the timing nor the attempt limit tells them apart.
       const verdict = await this.attempts.reserve({ otpId, collectionId: collection.id, recordId: `~${otpId}` }, now.getTime());
       if (verdict !== 'allowed') throw tooManyAttempts();
-      await verifyPassword(await this.decoy(), password);
+      await verifyAgainstNothing(password, passwordCost(this.otpPasswordField()));
       throw badRequest(INVALID_OTP);
     }
     if (otp.collectionRef !== collection.id) throw badRequest(INVALID_OTP);
@@ -222,8 +221,4 @@ export class OtpService {
   }
 
   /** A hash no code matches, at the cost real codes have (computed once). */
-  private decoy(): Promise<string> {
-    this.decoyHash ??= hashPassword(this.otpPasswordField(), randomBytes(16).toString('hex'));
-    return this.decoyHash;
-  }
 }

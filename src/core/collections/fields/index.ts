@@ -32,7 +32,7 @@ export {
   hashPasswordSync,
   verifyPassword,
   verifyAgainstNothing,
-  hashSecret,
+  passwordCost,
   DEFAULT_BCRYPT_COST,
 } from './password.js';
 export { randomStringFromPattern, PatternError, type RandomInt } from './random-by-pattern.js';

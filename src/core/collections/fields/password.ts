@@ -46,11 +46,6 @@ export async function hashPassword(field: PasswordField, plain: string): Promise
   return asGoPrefix(await bcryptHash(plain, passwordCost(field)));
 }
 
-/** Hashes a secret (such as a one-time code) at the default cost, PocketBase's way. */
-export async function hashSecret(plain: string): Promise<string> {
-  return asGoPrefix(await bcryptHash(plain, DEFAULT_BCRYPT_COST));
-}
-
 /** Synchronous variant, for the rare caller that cannot await (it blocks while hashing). */
 export function hashPasswordSync(field: PasswordField, plain: string): string {
   if (plain === '') return '';
@@ -67,14 +62,18 @@ export async function verifyPassword(hash: string, plain: string): Promise<boole
   }
 }
 
-let dummyHash: Promise<string> | null = null;
+const dummyHashes = new Map<number, Promise<string>>();
 
 /**
- * Spends what a real password check costs and answers false: for a login whose account does
- * not exist (or is refused for another reason), so its timing does not tell it apart.
+ * Spends what a real check at `cost` costs and answers false: for a login whose account (or
+ * code) does not exist, or is refused for another reason, so its timing does not tell it apart.
  */
-export async function verifyAgainstNothing(plain: string): Promise<false> {
-  dummyHash ??= hashSecret(randomBytes(16).toString('hex'));
-  await verifyPassword(await dummyHash, plain);
+export async function verifyAgainstNothing(plain: string, cost = DEFAULT_BCRYPT_COST): Promise<false> {
+  let dummy = dummyHashes.get(cost);
+  if (!dummy) {
+    dummy = bcryptHash(randomBytes(16).toString('hex'), cost);
+    dummyHashes.set(cost, dummy);
+  }
+  await verifyPassword(await dummy, plain);
   return false;
 }
