@@ -14,10 +14,13 @@ import { createCore, type Core } from '../core/index.js';
 import { systemClock } from '../lib/clock.js';
 import { createHttpServer, type HttpServerOptions } from '../http/server.js';
 import { buildRoutes } from '../http/routes/index.js';
+import { realtimeWsRoutes } from '../http/routes/realtime-ws.js';
 import { clientIp, trustedProxyReader } from '../http/client-ip.js';
 import { RateLimiter } from '../http/rate-limit/index.js';
 import { SuperuserAllowlist } from '../http/superuser-allowlist.js';
 import { rateLimitStoreFor } from '../core/rate-limits/index.js';
+import { openBrokerMessages } from './realtime-broker.js';
+import { trackSilentConnections } from '../http/silent-connections.js';
 
 export interface PlinthApp {
   readonly config: Config;
@@ -40,8 +43,12 @@ export interface OpenOptions {
   logger?: Logger;
 }
 
-async function openDatabase(config: Config): Promise<Database> {
-  if (config.databaseUrl) return openPostgres({ url: config.databaseUrl });
+async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  if (config.databaseUrl) {
+    // Idle pooled connections that fail, a lost listening connection, a node message that could not be read.
+    const onIdleError = (err: Error): void => logger.warn({ err }, 'database: background connection trouble');
+    return openPostgres({ url: config.databaseUrl, onIdleError });
+  }
   const dir = resolve(config.dir);
   mkdirSync(dir, { recursive: true });
   return openSqlite({ file: join(dir, 'data.db'), synchronous: config.sqliteSync });
@@ -49,10 +56,11 @@ async function openDatabase(config: Config): Promise<Database> {
 
 export async function openApp(config: Config, options: OpenOptions = {}): Promise<PlinthApp> {
   const logger = options.logger ?? pino({ level: options.quiet ? 'warn' : config.logLevel });
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, logger);
   let core: Core;
   try {
-    core = await createCore({ db, clock: systemClock, logger, bodyLimit: config.bodyLimit });
+    const relayMessages = await openBrokerMessages(config, db, logger);
+    core = await createCore({ db, clock: systemClock, logger, bodyLimit: config.bodyLimit, relayMessages });
     if (options.migrate !== false) {
       await core.migrations.up();
       await core.reload();
@@ -63,6 +71,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   }
 
   let server: Server | null = null;
+  let silent: { dropSilent(): void } | null = null;
 
   return {
     config,
@@ -71,12 +80,18 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     core,
     migrations: core.migrations,
     async listen() {
+      // Other nodes' record events reach this node's clients from the first request on.
+      await core.startRelay();
+      const edge = edgeChecks(core, config, logger);
+      const realtimeWs = realtimeWsRoutes(core, { authenticate: edge.authenticate, logger });
       server = createHttpServer({
-        routes: buildRoutes(core, { bodyLimit: config.bodyLimit }),
-        ...edgeChecks(core, config, logger),
+        routes: [...buildRoutes(core, { bodyLimit: config.bodyLimit }), ...realtimeWs],
+        upgrades: realtimeWs,
+        ...edge,
         logger,
       });
       const srv = server;
+      silent = trackSilentConnections(srv);
       await new Promise<void>((resolveListen, reject) => {
         srv.once('error', reject);
         srv.listen(config.http.port, config.http.host, () => resolveListen());
@@ -86,17 +101,20 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       return `http://${host}:${address.port}`;
     },
     async close() {
-      // Open event streams never end by themselves: without this the server would wait for them.
+      // Open event streams and WebSockets never end by themselves: without this the server would wait for them.
       core.realtime.closeAll();
       if (server) {
         const srv = server;
         await new Promise<void>((resolveClose) => {
           srv.close(() => resolveClose());
           srv.closeIdleConnections();
+          silent?.dropSilent();
         });
       }
       // Mails still waiting for a retry are given up (and logged) rather than holding the exit.
       core.mail.close();
+      // Events of the last writes still go out to the other nodes before the database closes.
+      await core.realtimeRelay?.close();
       await db.close();
     },
     describeStorage() {

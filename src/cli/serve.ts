@@ -23,6 +23,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'log-level': { type: 'string' },
     'body-limit': { type: 'string' },
     'superuser-ips': { type: 'string' },
+    'realtime-broker': { type: 'string' },
   });
   if (flags.help) {
     process.stdout.write(SERVE_USAGE);
@@ -41,6 +42,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       logLevel: stringFlag(flags, 'log-level'),
       bodyLimit: stringFlag(flags, 'body-limit'),
       superuserIps: stringFlag(flags, 'superuser-ips'),
+      realtimeBroker: stringFlag(flags, 'realtime-broker'),
     },
     { dirExists: existsSync },
   );

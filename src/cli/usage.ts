@@ -28,6 +28,9 @@ ${COMMON}
   --superuser-ips LIST  comma-separated IPs/CIDR ranges superusers may act from; elsewhere a
                       superuser token counts as a guest and logins fail (default: anywhere)
                       [env PLINTH_SUPERUSER_IPS]
+  --realtime-broker URL  redis://HOST:PORT or nats://HOST:PORT: realtime events reach the
+                      other nodes through this broker instead of PostgreSQL NOTIFY (with --db
+                      only) [env PLINTH_REALTIME_BROKER]
 `;
 
 export const SUPERUSER_USAGE = `Usage: plinth superuser <action> EMAIL [PASSWORD] [options]

@@ -20,6 +20,11 @@ export interface Config {
   logLevel: string;
   /** Addresses and CIDR ranges superusers may act from; empty = anywhere. */
   superuserIps: string[];
+  /**
+   * A `redis://`, `rediss://` or `nats://` URL: realtime events travel between nodes through
+   * this broker instead of PostgreSQL NOTIFY. Ignored on SQLite (one node).
+   */
+  realtimeBroker: string | null;
   /** Set when the data directory was chosen because ./pb_data existed. */
   dirNote: string | null;
 }
@@ -34,6 +39,7 @@ export const DEFAULTS: Config = {
   bodyLimit: DEFAULT_BODY_LIMIT,
   logLevel: 'info',
   superuserIps: [],
+  realtimeBroker: null,
   dirNote: null,
 };
 
@@ -78,6 +84,13 @@ export function parseIpList(value: string, name: string): string[] {
   return entries;
 }
 
+function parseBrokerUrl(value: string): string {
+  if (!/^(rediss?|nats):\/\/[^/?#]/i.test(value.trim())) {
+    throw new ConfigError(`invalid realtime broker "${value}" (a redis://, rediss:// or nats:// URL, e.g. redis://127.0.0.1:6379)`);
+  }
+  return value.trim();
+}
+
 /** Settings given explicitly (flags or env), before defaults are applied. */
 export interface ConfigOverrides {
   http?: string;
@@ -87,6 +100,7 @@ export interface ConfigOverrides {
   bodyLimit?: string;
   logLevel?: string;
   superuserIps?: string;
+  realtimeBroker?: string;
 }
 
 export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
@@ -98,6 +112,7 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOv
   if (env.PLINTH_BODY_LIMIT) out.bodyLimit = env.PLINTH_BODY_LIMIT;
   if (env.PLINTH_LOG_LEVEL) out.logLevel = env.PLINTH_LOG_LEVEL;
   if (env.PLINTH_SUPERUSER_IPS !== undefined) out.superuserIps = env.PLINTH_SUPERUSER_IPS;
+  if (env.PLINTH_REALTIME_BROKER) out.realtimeBroker = env.PLINTH_REALTIME_BROKER;
   return out;
 }
 
@@ -117,6 +132,7 @@ export function loadConfig(
   if (merged.bodyLimit) config.bodyLimit = parseSize(merged.bodyLimit, 'body limit');
   if (merged.logLevel) config.logLevel = merged.logLevel;
   if (merged.superuserIps !== undefined) config.superuserIps = parseIpList(merged.superuserIps, 'superuser IPs');
+  if (merged.realtimeBroker) config.realtimeBroker = parseBrokerUrl(merged.realtimeBroker);
   if (merged.dir) {
     config.dir = merged.dir;
   } else if (options.dirExists && !options.dirExists('plinth_data') && options.dirExists('pb_data')) {

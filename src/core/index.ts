@@ -1,6 +1,6 @@
 // The domain's composition: one object holding every core service over one database.
 import type { Logger } from 'pino';
-import type { Database } from '../db/types.js';
+import type { Database, NodeMessages } from '../db/types.js';
 import { Migrator } from '../db/index.js';
 import type { Clock } from '../lib/clock.js';
 import { CollectionService, CollectionStore, topicNotifier } from './collections/index.js';
@@ -14,13 +14,17 @@ import { MailService } from './mail/index.js';
 import { systemMigrations } from './migrations/system.js';
 import { createAccessCompiler } from './rules/access-compiler.js';
 import { ruleValidator } from './rules/rule-validator.js';
-import { RealtimeBroker, recordFanout } from './realtime/index.js';
+import { oauth2RedirectTarget, RealtimeBroker, RecordFanout, syncClientAuth } from './realtime/index.js';
+import { MessageRelay, type RealtimeRelay } from './realtime/relay.js';
+import type { RecordEvent } from './records/events.js';
 
 export interface CoreOptions {
   db: Database;
   clock: Clock;
   logger: Logger;
   bodyLimit: number;
+  /** The channel realtime events take to the other nodes (a broker); the database's own when absent. */
+  relayMessages?: NodeMessages;
 }
 
 export interface Core {
@@ -43,6 +47,12 @@ export interface Core {
   readonly migrations: Migrator;
   /** Live realtime clients of this node; record writes reach them after they commit. */
   readonly realtime: RealtimeBroker;
+  /** Record events → realtime messages (rule checks grouped per event; counters for the benchmark). */
+  readonly realtimeFanout: RecordFanout;
+  /** Carries committed record events to the other nodes (null with one node: SQLite, no broker). */
+  readonly realtimeRelay: RealtimeRelay | null;
+  /** Starts delivering other nodes' record events to this node's clients (when serving). */
+  startRelay(): Promise<void>;
   /** Reloads collections and settings from the database (after migrations, or a change elsewhere). */
   reload(): Promise<void>;
 }
@@ -69,7 +79,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const records = new RecordService({ db, collections: registry, access, clock });
   const realtime = new RealtimeBroker();
-  records.onCommitted.push(recordFanout({ db, broker: realtime, records, logger }));
+  const realtimeFanout = new RecordFanout({ db, broker: realtime, records, access, collections: registry, logger });
+  const deliverLocally = (events: RecordEvent[]): void => {
+    syncClientAuth(realtime, events);
+    realtimeFanout.handle(events);
+  };
+  const relayMessages = options.relayMessages ?? db.messages;
+  const realtimeRelay = relayMessages ? new MessageRelay({ messages: relayMessages, registry, logger }) : null;
+  records.onCommitted.push((events) => {
+    deliverLocally(events);
+    realtimeRelay?.publish(events);
+  });
+  records.onDeleting.push((tx, record) => realtimeFanout.prepareDelete(tx, record));
   const notifications = db.notifications;
   const settings = new SettingsStore(notifications ? () => notifications.publish('settings') : undefined);
   notifications?.subscribe('settings', () => {
@@ -79,6 +100,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const auth = new AuthService({ db, collections: registry, records, access, clock, mail, logger });
   const superusers = new SuperuserService({ db, records, auth });
   const oauth2 = new OAuth2Service({ db, records, auth, clock, providers: builtInProviders, logger });
+  // The popup flow's redirect hands the provider's code to the waiting realtime client.
+  oauth2.redirects.attach(oauth2RedirectTarget(realtime));
   const otp = new OtpService({ db, clock, logger, collections: registry, records, auth, mail });
   const migrations = new Migrator(db, systemMigrations(clock), { clock });
   return {
@@ -97,6 +120,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     mail,
     migrations,
     realtime,
+    realtimeFanout,
+    realtimeRelay,
+    async startRelay() {
+      await realtimeRelay?.start(deliverLocally);
+    },
     async reload() {
       await store.reload();
       await settings.load(db);

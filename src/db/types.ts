@@ -67,6 +67,23 @@ export interface Database extends Executor {
    * one process owns the database (SQLite), which has nobody to tell.
    */
   readonly notifications?: ChangeNotifications;
+  /** Ordered messages of any size between the nodes sharing this database (PostgreSQL only). */
+  readonly messages?: NodeMessages;
+  close(): Promise<void>;
+}
+
+/**
+ * A channel carrying text messages between the nodes of one deployment (over the database,
+ * or a broker such as Redis or NATS). Messages from one sender arrive in the order it
+ * published them; every node, the sender included, receives each message at most once
+ * (nothing is replayed after a lost connection).
+ */
+export interface NodeMessages {
+  /** Sends one message; calls are sent in order. Rejects when it could not be handed over. */
+  publish(payload: string): Promise<void>;
+  /** Starts receiving; resolves once listening. Calls `onMessage` in arrival order, one at a time. */
+  listen(onMessage: (payload: string) => void): Promise<void>;
+  /** Stops receiving and releases what this channel opened (not the database). */
   close(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@
 // are byte-compatible and safe to embed in HTML.
 import type { ServerResponse } from 'node:http';
 import type { HttpContext } from './context.js';
-import { parseFieldsParam, pickFields } from './fields-picker.js';
+import { parseFieldsParam, pickFields } from '../core/records/fields-picker.js';
 
 const ESCAPES: Record<string, string> = {
   '<': '\\u003c',

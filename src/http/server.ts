@@ -1,5 +1,6 @@
 // The HTTP server: node:http with find-my-way routing, CORS, auth loading and one error edge.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
 import { notFound } from '../core/errors/index.js';
@@ -8,6 +9,7 @@ import { GUEST } from './context.js';
 import { toErrorBody } from './error-status.js';
 import { sendJson } from './respond.js';
 import type { Handler, Route } from './router.js';
+import { servableWithoutUpgrade, upgradeResponse } from './upgrade.js';
 
 export interface HttpServerOptions {
   routes: Route[];
@@ -20,6 +22,11 @@ export interface HttpServerOptions {
    * superuser login allowlist), in order; each is asked once per route and may decline with null.
    */
   guards?: ((route: Route) => Handler | null)[];
+  /**
+   * Routes reached by HTTP upgrade requests (WebSocket), through the same edge as `routes`;
+   * a WebSocket upgrade to any other path is answered 404 and its socket closed.
+   */
+  upgrades?: Route[];
   logger: Logger;
 }
 
@@ -40,7 +47,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const unmatched: Handler = () => {
     throw notFound();
   };
-  return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
     if (req.method === 'OPTIONS') {
       res.statusCode = 204;
@@ -53,7 +60,17 @@ export function createHttpServer(options: HttpServerOptions): Server {
     } else {
       void run({ req, res, params: {} }, unmatched, options);
     }
+  };
+  const server = createServer({ keepAliveTimeout: 65_000 }, serve);
+  const upgrades = new Map((options.upgrades ?? []).map((route) => [`${route.method} ${route.path}`, guarded(route, options.guards ?? [])]));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const res = upgradeResponse(req, socket, head);
+    const handler = upgrades.get(`${req.method ?? ''} ${pathOf(req.url ?? '/').replace(/(.)\/$/, '$1')}`);
+    if (handler) void run({ req, res, params: {} }, handler, options);
+    else if (servableWithoutUpgrade(req)) serve(req, res);
+    else void run({ req, res, params: {} }, unmatched, options);
   });
+  return server;
 }
 
 function guarded(route: Route, guards: ((route: Route) => Handler | null)[]): Handler {

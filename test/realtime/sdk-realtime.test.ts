@@ -203,7 +203,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.deepEqual(received.owner, [`create ${String(made.json.id)} expand:${ids.owner}`]);
         assert.deepEqual(received.other, []);
       } finally {
-        for (const pb of sdks) pb.realtime.unsubscribe().catch(() => {});
+        // Unsubscribing from everything makes the SDK close its stream; wait until the server saw it.
+        const before = t.app.core.realtime.size;
+        await Promise.all(sdks.map((pb) => pb.realtime.unsubscribe()));
+        for (let i = 0; i < 500 && t.app.core.realtime.size > before - sdks.length; i++) await new Promise((r) => setTimeout(r, 10));
       }
     });
 

@@ -248,7 +248,7 @@ export class EmailFlowService {
     const { collection } = record;
     const id = String(record.values.id);
     try {
-      await this.deps.db.transaction(async (tx: Executor) => {
+      await this.deps.records.transaction(async (tx: Executor) => {
         const q = tx.dialect.quoteIdent;
         const locked = await tx.run(`UPDATE ${q(collection.name)} SET "tokenKey" = "tokenKey" WHERE "id" = ? AND "tokenKey" = ?`, [
           id,

@@ -25,6 +25,7 @@ export interface RealtimeAuth {
 
 export interface RealtimeClient {
   readonly id: string;
+  /** Change it through `RealtimeBroker.setAuth`, which keeps cached plans honest. */
   auth: RealtimeAuth;
   /** The address the stream was opened from; subscription changes must come from it too. */
   readonly ip: string;
@@ -43,8 +44,36 @@ export const DEFAULT_MAX_BACKLOG = 500;
 
 const AUTH_MISMATCH = "The current and the previous request authorization don't match.";
 
+/** One client's subscription, as indexed by the collection it names. */
+export interface Subscribed {
+  client: RealtimeClient;
+  subscription: Subscription;
+}
+
 export class RealtimeBroker {
-  private readonly clients = new Map<string, RealtimeClient>();
+  private readonly byId = new Map<string, RealtimeClient>();
+  /**
+   * Record-topic subscriptions by the collection reference they name (name or id), so that
+   * an event costs work in proportion to the subscriptions to its collection only.
+   */
+  private readonly byCollectionRef = new Map<string, Set<Subscribed>>();
+  private readonly indexed = new WeakMap<RealtimeClient, Subscribed[]>();
+  private changes = 0;
+
+  /**
+   * Grows whenever a subscription or a subscriber's identity changes: plans cached for an
+   * older version are stale.
+   */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Sets a client's identity (a login on the stream, an account change, a lost session). */
+  setAuth(client: RealtimeClient, auth: RealtimeAuth): void {
+    if (client.auth === auth) return;
+    client.auth = auth;
+    this.changes++;
+  }
   private readonly maxBacklog: number;
 
   constructor(options: Partial<BrokerOptions> = {}) {
@@ -52,21 +81,72 @@ export class RealtimeBroker {
   }
 
   get size(): number {
-    return this.clients.size;
+    return this.byId.size;
   }
 
   connect(sink: RealtimeSink, auth: RealtimeAuth, ip: string): RealtimeClient {
     const client: RealtimeClient = { id: newClientId(), auth, ip, subscriptions: new Map(), sink, backlog: 0 };
-    this.clients.set(client.id, client);
+    this.byId.set(client.id, client);
     return client;
   }
 
   /** Forgets a client (its connection ended); closing twice is harmless. */
   disconnect(id: string): void {
-    const client = this.clients.get(id);
+    const client = this.byId.get(id);
     if (!client) return;
-    this.clients.delete(id);
+    this.byId.delete(id);
+    this.unindex(client);
     client.sink.close();
+  }
+
+  /** The connected client with this id. */
+  client(id: string): RealtimeClient | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Subscriptions naming this collection (by name or id) in a record topic. */
+  *subscribedTo(collection: { name: string; id: string }): Generator<Subscribed> {
+    const byName = this.byCollectionRef.get(collection.name);
+    if (byName) yield* byName;
+    if (collection.id === collection.name) return;
+    const byId = this.byCollectionRef.get(collection.id);
+    if (byId) yield* byId;
+  }
+
+  /** Ends one of a client's subscriptions (its exact string), keeping the others. */
+  unsubscribe(client: RealtimeClient, topic: string): void {
+    if (!client.subscriptions.has(topic)) return;
+    const next = new Map(client.subscriptions);
+    next.delete(topic);
+    this.replaceSubscriptions(client, next);
+  }
+
+  private replaceSubscriptions(client: RealtimeClient, next: Map<string, Subscription>): void {
+    this.unindex(client);
+    this.changes++;
+    // A fresh map, so that a fan-out holding the previous one is not changed under it.
+    client.subscriptions = next;
+    const entries: Subscribed[] = [];
+    for (const subscription of next.values()) {
+      if (subscription.collectionRef === null) continue;
+      const entry = { client, subscription };
+      let set = this.byCollectionRef.get(subscription.collectionRef);
+      if (!set) this.byCollectionRef.set(subscription.collectionRef, (set = new Set()));
+      set.add(entry);
+      entries.push(entry);
+    }
+    this.indexed.set(client, entries);
+  }
+
+  private unindex(client: RealtimeClient): void {
+    this.changes++;
+    for (const entry of this.indexed.get(client) ?? []) {
+      const set = this.byCollectionRef.get(entry.subscription.collectionRef!);
+      if (!set) continue;
+      set.delete(entry);
+      if (set.size === 0) this.byCollectionRef.delete(entry.subscription.collectionRef!);
+    }
+    this.indexed.delete(client);
   }
 
   /**
@@ -74,40 +154,45 @@ export class RealtimeBroker {
    * different identity than the one already recorded is refused, as PocketBase does.
    */
   setSubscriptions(target: { id: string; ip: string }, auth: RealtimeAuth, topics: string[]): void {
-    const client = this.clients.get(target.id);
+    const client = this.byId.get(target.id);
     if (!client) throw notFound('Missing or invalid client id.');
     if (client.ip !== '' && client.ip !== target.ip) throw badRequest('Invalid realtime client.');
     if (client.auth.record && !sameIdentity(client.auth, auth)) throw forbidden(AUTH_MISMATCH);
     // The latest auth state wins (same identity, possibly fresher fields; or guest → auth).
-    client.auth = auth;
+    this.setAuth(client, auth);
     const next = new Map<string, Subscription>();
     for (const topic of topics) if (topic !== '') next.set(topic, parseSubscription(topic));
-    client.subscriptions = next;
+    this.replaceSubscriptions(client, next);
   }
 
   /** The transport drained: everything queued so far has left. */
   drained(id: string): void {
-    const client = this.clients.get(id);
+    const client = this.byId.get(id);
     if (client) client.backlog = 0;
   }
 
   /** Sends one message; a client whose socket stopped draining too long ago is dropped. */
   deliver(client: RealtimeClient, message: RealtimeMessage): void {
-    if (!this.clients.has(client.id)) return;
+    if (!this.byId.has(client.id)) return;
     if (client.sink.send(message)) return;
     client.backlog++;
     if (client.backlog > this.maxBacklog) this.disconnect(client.id);
   }
 
+  /** Every connected client (live view: do not connect or disconnect while iterating). */
+  clients(): IterableIterator<RealtimeClient> {
+    return this.byId.values();
+  }
+
   /** Every client with at least one subscription (a snapshot, safe to iterate while sending). */
   subscribers(): RealtimeClient[] {
     const out: RealtimeClient[] = [];
-    for (const client of this.clients.values()) if (client.subscriptions.size > 0) out.push(client);
+    for (const client of this.byId.values()) if (client.subscriptions.size > 0) out.push(client);
     return out;
   }
 
   closeAll(): void {
-    for (const id of [...this.clients.keys()]) this.disconnect(id);
+    for (const id of [...this.byId.keys()]) this.disconnect(id);
   }
 }
 

@@ -15,8 +15,11 @@ export interface SubscriptionOptions {
 export interface Subscription {
   /** The exact string the client subscribed with. */
   topic: string;
-  /** The part before `?`: `collection/*` or `collection/id`. */
+  /** The part before `?`: `collection/*` or `collection/id` (or a custom topic). */
   path: string;
+  /** For `ref/rest` paths: the collection name or id, and `*` or a record id; else null. */
+  collectionRef: string | null;
+  recordRef: string;
   options: SubscriptionOptions;
 }
 
@@ -28,7 +31,10 @@ export function parseSubscription(topic: string): Subscription {
     const raw = new URLSearchParams(topic.slice(q + 1)).get('options');
     if (raw) readOptions(raw, options);
   }
-  return { topic, path, options };
+  const slash = path.indexOf('/');
+  const collectionRef = slash === -1 ? null : path.slice(0, slash);
+  const recordRef = slash === -1 ? '' : path.slice(slash + 1);
+  return { topic, path, collectionRef, recordRef, options };
 }
 
 /** Malformed options are ignored, as PocketBase does (the subscription still applies). */
@@ -43,7 +49,11 @@ function readOptions(raw: string, into: SubscriptionOptions): void {
   for (const key of ['query', 'headers'] as const) {
     const part = parsed[key];
     if (!isPlainObject(part)) continue;
-    for (const [name, value] of Object.entries(part)) into[key][name] = String(value);
+    for (const [name, value] of Object.entries(part)) {
+      // Rules read headers lower-cased with `_` for `-`, as they do on HTTP requests.
+      const normalised = key === 'headers' ? name.toLowerCase().replaceAll('-', '_') : name;
+      into[key][normalised] = typeof value === 'string' ? value : JSON.stringify(value);
+    }
   }
 }
 

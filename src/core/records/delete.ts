@@ -6,6 +6,7 @@ import type { Executor } from '../../db/types.js';
 import type { Collection, RelationField } from '../collections/model.js';
 import { encodeValue, isMultiValue } from '../collections/fields/index.js';
 import { AppError } from '../errors/index.js';
+import type { RecordEvent } from './events.js';
 import type { RecordModel } from './record.js';
 import { decodeRow, selectColumns } from './repository.js';
 import { referencesIdCondition } from './relation-sql.js';
@@ -16,6 +17,10 @@ export const REQUIRED_REFERENCE_MESSAGE =
 interface DeleteContext {
   collections: Collection[];
   deleteRow(exec: Executor, collection: Collection, id: string): Promise<number>;
+  /** Told of each record deleted (as it was) and each record whose relation lost the id. */
+  announce?(event: RecordEvent): void;
+  /** Runs just before each record's row goes, while everything it references is still there. */
+  beforeDelete?(record: RecordModel): Promise<void>;
 }
 
 const BATCH = 1000;
@@ -24,7 +29,9 @@ export async function deleteWithReferences(exec: Executor, record: RecordModel, 
   if (depth > 100) throw new AppError('bad_request', 'Too many nested cascade deletes.');
   const { collection } = record;
   const id = String(record.values.id);
+  await ctx.beforeDelete?.(record);
   await ctx.deleteRow(exec, collection, id);
+  ctx.announce?.({ action: 'delete', record });
   const refs = ctx.collections
     .filter((c) => c.type !== 'view')
     .sort((a, b) => (a.name < b.name ? -1 : 1))
@@ -74,4 +81,5 @@ async function detach(
     encodeValue(field, value, exec.dialect.name),
     String(ref.values.id),
   ]);
+  ctx.announce?.({ action: 'update', record: { collection: ref.collection, values: { ...ref.values, [field.name]: value } } });
 }

@@ -1,18 +1,15 @@
-// Record write events for listeners outside the records module (realtime). A listener is
-// called inside the write's transaction, so it can still read the row as it is (a delete's
-// record before it goes); what it returns runs only once the whole transaction commits.
-import type { Executor } from '../../db/types.js';
+// Record write events for listeners outside the records module (realtime, and later
+// webhooks). Events are collected while a transaction runs and handed over, in write order,
+// only once the outermost transaction has committed; a rollback drops them.
 import type { RecordModel } from './record.js';
 
 export type RecordAction = 'create' | 'update' | 'delete';
 
 export interface RecordEvent {
   action: RecordAction;
-  /** After the write for create/update; as it was for delete. */
+  /** After the write for create/update; as it was just before it went for delete. */
   record: RecordModel;
 }
 
-/** Called in the transaction; the returned callback (if any) runs after the commit. */
-export type CommitListener = (exec: Executor, event: RecordEvent) => Promise<(() => void) | undefined>;
-
-export type AfterCommit = () => void;
+/** Told of the committed events of one transaction, in write order. Must not throw. */
+export type CommittedListener = (events: RecordEvent[]) => void;

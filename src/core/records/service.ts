@@ -20,7 +20,7 @@ import { saveRecord, type AccessLevel } from './save.js';
 import { deleteWithReferences } from './delete.js';
 import { checkCreateRule, hasManageAccess, managedIds } from './rule-checks.js';
 import { INSTALLER_EMAIL, SUPERUSERS_COLLECTION } from '../auth/auth-state.js';
-import type { AfterCommit, CommitListener, RecordEvent } from './events.js';
+import type { CommittedListener, RecordEvent } from './events.js';
 
 export interface CollectionRegistry {
   byNameOrId(ref: string): Collection | undefined;
@@ -46,54 +46,79 @@ export interface ListResult {
 export const ONLY_SUPERUSERS = 'Only superusers can perform this action.';
 
 export class RecordService {
-  /** Listeners told of every record write; see events.ts. */
-  readonly onCommitted: CommitListener[] = [];
-  /** Callbacks waiting for the commit of a transaction opened by `transaction()`. */
-  private readonly pending = new WeakMap<Executor, AfterCommit[]>();
+  /** Listeners told of every committed record write; see events.ts. */
+  readonly onCommitted: CommittedListener[] = [];
+  /**
+   * Listeners run inside a delete's transaction just before each row goes (cascades
+   * included), e.g. to check rules that read rows the cascade is about to change.
+   */
+  readonly onDeleting: Array<(tx: Executor, record: RecordModel) => Promise<void>> = [];
+  /** Events of the transactions opened by `transaction()`, waiting for their commit. */
+  private readonly pending = new WeakMap<Executor, RecordEvent[]>();
 
   constructor(private readonly deps: RecordServiceDeps) {}
 
   /**
    * A transaction whose record writes (made with `exec: tx`) are announced only after it
-   * commits, all together; a rollback announces nothing.
+   * commits, all together and in order; a rollback announces nothing.
    */
   async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-    const after: AfterCommit[] = [];
+    const events: RecordEvent[] = [];
     const result = await this.deps.db.transaction(async (tx) => {
-      this.pending.set(tx, after);
+      this.pending.set(tx, events);
       return fn(tx);
     });
-    for (const run of after) run();
+    this.publish(events);
     return result;
   }
 
   /**
+   * Records a write made outside this service (e.g. a cascade) so that it is announced with
+   * its transaction. Only transactions opened through `transaction()` are visible here.
+   */
+  noteWrite(exec: Executor, event: RecordEvent): void {
+    this.pending.get(exec)?.push(event);
+  }
+
+  /**
    * The one place where a write meets its commit: runs `write` in its own transaction (or
-   * the caller's `exec`), tells the listeners inside it, and releases their callbacks once
-   * the outermost transaction commits. Writes inside a caller's transaction that was not
-   * opened through `transaction()` are not announced (their commit is not visible here).
+   * the caller's `exec`) and announces what it wrote once the outermost transaction commits.
    */
   private async commitWrite(
     exec: Executor | undefined,
-    write: (tx: Executor, announce: (event: RecordEvent) => Promise<void>) => Promise<RecordModel | undefined>,
+    write: (tx: Executor, announce: (event: RecordEvent) => void) => Promise<RecordModel | undefined>,
     options: { ownTransaction: boolean } = { ownTransaction: true },
   ): Promise<RecordModel | undefined> {
-    const after: AfterCommit[] = [];
-    const announce = (tx: Executor) => async (event: RecordEvent) => {
-      if (this.onCommitted.length === 0) return;
-      const queue = exec === undefined || exec === this.deps.db ? after : this.pending.get(exec);
-      if (!queue) return;
-      for (const listener of this.onCommitted) {
-        const run = await listener(tx, event);
-        if (run) queue.push(run);
-      }
+    if (exec && exec !== this.deps.db) {
+      // The caller's transaction: its own commit announces (when it was opened here).
+      return write(exec, (event) => this.noteWrite(exec, event));
+    }
+    const events: RecordEvent[] = [];
+    const announce = (event: RecordEvent) => {
+      events.push(event);
     };
-    let result: RecordModel | undefined;
-    if (exec) result = await write(exec, announce(exec));
-    else if (!options.ownTransaction) result = await write(this.deps.db, announce(this.deps.db));
-    else result = await this.deps.db.transaction((tx) => write(tx, announce(tx)));
-    for (const run of after) run();
+    const result =
+      options.ownTransaction && !exec
+        ? await this.deps.db.transaction((tx) => write(tx, announce))
+        : await write(this.deps.db, announce);
+    this.publish(events);
     return result;
+  }
+
+  private deleteContext(tx: Executor, announce: (event: RecordEvent) => void) {
+    return {
+      collections: this.deps.collections.all(),
+      deleteRow: deleteRecordRow,
+      announce,
+      beforeDelete: async (record: RecordModel) => {
+        for (const listener of this.onDeleting) await listener(tx, record);
+      },
+    };
+  }
+
+  private publish(events: RecordEvent[]): void {
+    if (events.length === 0) return;
+    for (const listener of this.onCommitted) listener(events);
   }
 
   collection(ref: string): Collection {
@@ -167,7 +192,7 @@ export class RecordService {
   ): Promise<Record<string, unknown>> {
     const collection = this.writable(ref);
     if (collection.createRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run = async (tx: Executor, announce: (event: RecordEvent) => Promise<void>) => {
+    const run = async (tx: Executor, announce: (event: RecordEvent) => void) => {
       const record = this.newRecord(collection);
       const applied = applyInput(record, body, request.isSuperuser);
       const chosenId = goToString(body.id);
@@ -193,7 +218,7 @@ export class RecordService {
         await tx.run(`DELETE FROM "${SUPERUSERS_COLLECTION}" WHERE "email" = ?`, [INSTALLER_EMAIL]);
       }
       // The values were normalised before writing; what was written is what a read returns.
-      await announce({ action: 'create', record });
+      announce({ action: 'create', record });
       return record;
     };
     const record = (await this.commitWrite(options.exec, run, { ownTransaction: !isSingleStatementCreate(collection, request) }))!;
@@ -210,7 +235,7 @@ export class RecordService {
     const { ref, id } = target;
     const collection = this.writable(ref);
     if (collection.updateRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run = async (tx: Executor, announce: (event: RecordEvent) => Promise<void>) => {
+    const run = async (tx: Executor, announce: (event: RecordEvent) => void) => {
       const current = await findRecordById(tx, collection, id);
       if (!current) throw notFound();
       // Modifiers resolve against the stored values, so the rule sees the final body.
@@ -233,7 +258,7 @@ export class RecordService {
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
-      await announce({ action: 'update', record });
+      announce({ action: 'update', record });
       return record;
     };
     const record = (await this.commitWrite(options.exec, run))!;
@@ -244,16 +269,15 @@ export class RecordService {
   async delete(ref: string, id: string, request: RequestInfo, options: { exec?: Executor } = {}): Promise<void> {
     const collection = this.writable(ref);
     if (collection.deleteRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run = async (tx: Executor, announce: (event: RecordEvent) => Promise<void>) => {
+    const run = async (tx: Executor, announce: (event: RecordEvent) => void) => {
       const record = await this.findWithRule(tx, { collection, id }, { request, rule: collection.deleteRule });
       if (!record) throw notFound();
       if (collection.name === SUPERUSERS_COLLECTION) {
         const row = await tx.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "${SUPERUSERS_COLLECTION}"`);
         if (Number(row?.n ?? 0) <= 1) throw badRequest("You can't delete the only existing superuser.");
       }
-      // Announced before the row goes, so listeners can still check their rules against it.
-      await announce({ action: 'delete', record });
-      await deleteWithReferences(tx, record, { collections: this.deps.collections.all(), deleteRow: deleteRecordRow });
+      // Every record deleted or detached by the cascade is announced, this one first.
+      await deleteWithReferences(tx, record, this.deleteContext(tx, announce));
       if (collection.type === 'auth') await deleteAuthRefs(tx, collection.id, id);
       return undefined;
     };
@@ -268,12 +292,14 @@ export class RecordService {
     }
     const q = this.deps.db.dialect.quoteIdent;
     try {
-      await this.deps.db.transaction(async (tx) => {
+      // Every deleted record is announced after the commit, as a delete through the API is.
+      await this.transaction(async (tx) => {
+        const context = this.deleteContext(tx, (event) => this.noteWrite(tx, event));
         for (;;) {
           const rows = await tx.all(`SELECT ${selectColumns(tx, collection, collection.name)} FROM ${q(collection.name)} LIMIT 500`);
           if (rows.length === 0) break;
           for (const row of rows) {
-            await deleteWithReferences(tx, decodeRow(collection, row), { collections: this.deps.collections.all(), deleteRow: deleteRecordRow });
+            await deleteWithReferences(tx, decodeRow(collection, row), context);
           }
         }
       });

@@ -4,6 +4,9 @@
 // schema it is about and the node that sent it: nodes on another schema, and the sender
 // itself, ignore it. A listening connection that drops is re-opened with backoff, and every
 // listener then runs once, because messages sent meanwhile are lost.
+//
+// Other modules may LISTEN on channels of their own through the same connection
+// (`listenChannel`), so a node holds one listening connection whatever it listens to.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ChangeNotifications } from '../types.js';
@@ -30,6 +33,7 @@ export interface PgNotificationsOptions {
 export class PgNotifications implements ChangeNotifications {
   private readonly node = randomUUID();
   private readonly listeners = new Map<string, Set<() => void>>();
+  private readonly channels = new Map<string, Set<(payload: string) => void>>();
   private client: pg.Client | null = null;
   private starting: Promise<void> | null = null;
   private retry: NodeJS.Timeout | null = null;
@@ -56,6 +60,27 @@ export class PgNotifications implements ChangeNotifications {
     }
     set.add(listener);
     this.ensureListening();
+    return () => set.delete(listener);
+  }
+
+  /**
+   * Hands every payload NOTIFYed on `channel` (a plain lower-case name, from any session,
+   * the sender included) to `listener`, in the order PostgreSQL delivers them. Resolves once
+   * the channel is listened to; the returned function stops it. Payloads sent while the
+   * connection was down are lost, as on the change channel.
+   */
+  async listenChannel(channel: string, listener: (payload: string) => void): Promise<() => void> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new RangeError(`invalid channel name "${channel}"`);
+    let set = this.channels.get(channel);
+    if (!set) {
+      set = new Set();
+      this.channels.set(channel, set);
+    }
+    set.add(listener);
+    await this.ready();
+    // A connection opened before the channel was added has not listened to it (twice is
+    // harmless). A failure means the connection is going: the reconnect listens to every channel.
+    await this.client?.query(`LISTEN ${channel}`).catch(() => undefined);
     return () => set.delete(listener);
   }
 
@@ -92,11 +117,15 @@ export class PgNotifications implements ChangeNotifications {
   private async listen(): Promise<void> {
     await this.ownSchema();
     const client = await this.options.connect();
-    client.on('notification', (n) => this.onNotification(n.payload));
+    client.on('notification', (n) => {
+      if (n.channel === CHANNEL) this.onNotification(n.payload);
+      else for (const listener of this.channels.get(n.channel) ?? []) listener(n.payload ?? '');
+    });
     client.on('error', (err) => this.onConnectionLost(client, err));
     client.on('end', () => this.onConnectionLost(client, new Error('listening connection ended')));
     try {
       await client.query(`LISTEN ${CHANNEL}`);
+      for (const channel of this.channels.keys()) await client.query(`LISTEN ${channel}`);
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;

@@ -7,6 +7,7 @@ import { listColumns, listTables, tableExists } from '../introspection.js';
 import { PlaceholderRewriter } from '../placeholders.js';
 import { runTransaction } from '../transaction-scope.js';
 import type { ColumnInfo, Database, Dialect, Row, SqlValue, TransactionExecutor } from '../types.js';
+import { PgNodeMessages } from './node-messages.js';
 import { PgNotifications } from './notifications.js';
 import { toDbError } from './pg-errors.js';
 
@@ -116,6 +117,7 @@ class PostgresDatabase implements Database {
   constructor(
     private readonly pool: pg.Pool,
     readonly notifications: PgNotifications,
+    readonly messages: PgNodeMessages,
   ) {
     this.runner = new PgRunner(pool, this.rewriter);
   }
@@ -178,6 +180,7 @@ class PostgresDatabase implements Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.messages.close();
     await this.notifications.close();
     await this.pool.end();
   }
@@ -199,11 +202,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     await pool.end().catch(() => undefined);
     throw toDbError(err);
   }
+  const schema = async (): Promise<string> => {
+    const result = await pool.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+    return result.rows[0]?.schema ?? 'public';
+  };
   const notifications = new PgNotifications({
-    async schema() {
-      const result = await pool.query<{ schema: string | null }>('SELECT current_schema() AS schema');
-      return result.rows[0]?.schema ?? 'public';
-    },
+    schema,
     async connect() {
       const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10000 });
       await client.connect();
@@ -212,7 +216,13 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     query: (text, values) => pool.query(text, values),
     onError: (err) => options.onIdleError?.(err),
   });
-  return new PostgresDatabase(pool, notifications);
+  const messages = new PgNodeMessages({
+    listenChannel: (channel, listener) => notifications.listenChannel(channel, listener),
+    query: (text, values) => pool.query(text, values),
+    schema,
+    onError: (err) => options.onIdleError?.(err),
+  });
+  return new PostgresDatabase(pool, notifications, messages);
 }
 
 /**

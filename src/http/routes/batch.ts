@@ -2,7 +2,7 @@
 import type { Core } from '../../core/index.js';
 import { parseBatchBody, runBatch } from '../../core/records/batch.js';
 import { readBody, rejectFileParts } from '../body.js';
-import { parseFieldsParam, pickFields } from '../fields-picker.js';
+import { parseFieldsParam, pickFields } from '../../core/records/fields-picker.js';
 import { requestInfo } from '../request-info.js';
 import { respondJson } from '../respond.js';
 import type { Route } from '../router.js';

@@ -10,7 +10,10 @@ import { requestInfo } from '../request-info.js';
 import { respondJson } from '../respond.js';
 import type { Route } from '../router.js';
 
-// What PocketBase answers when it has no admin UI to redirect to.
+// PocketBase sends the popup on to its admin UI's `/_/#/auth/oauth2-redirect-success` (or
+// `-failure`) page with a 307 (GET) or 303 (POST); Plinth serves no such page, so it answers
+// as PocketBase does when built without its UI: 200 and a sentence for the user. The SDK does
+// not read this page: it hears of the outcome over realtime and closes its popup itself.
 const FAILURE_TEXT = 'Failed to authenticate. You can close this window and go back to the app to try again.';
 const SUCCESS_TEXT = 'Auth completed. You can close this window and go back to the app.';
 

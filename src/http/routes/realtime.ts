@@ -45,6 +45,9 @@ function openStream(core: Core, ctx: HttpContext, limits: StreamLimits): void {
   res.setHeader('Cache-Control', 'no-store');
   // Tells nginx-like proxies not to buffer the stream.
   res.setHeader('X-Accel-Buffering', 'no');
+  // A stream's connection is never reused: once it ends (idle, lifetime, shutdown) the socket
+  // goes too, instead of lingering as an idle keep-alive that holds the server open.
+  res.setHeader('Connection', 'close');
   if (ctx.method === 'HEAD') {
     // Headers only: a HEAD must not register a client that nothing will ever read.
     res.end();
@@ -83,8 +86,16 @@ function openStream(core: Core, ctx: HttpContext, limits: StreamLimits): void {
   sink.send({ name: 'PB_CONNECT', data: { clientId } });
 }
 
+// The fan-out hands one message object to every client of a group: encode its data once.
+const encoded = new WeakMap<RealtimeMessage, string>();
+
 /** One SSE event; every event carries the client id in its `id:` line, as PocketBase's do. */
 function formatEvent(message: RealtimeMessage, clientId: string): string {
-  return `id:${message.id ?? clientId}\nevent:${message.name}\ndata:${encodeJson(message.data)}\n\n`;
+  let data = encoded.get(message);
+  if (data === undefined) {
+    data = encodeJson(message.data);
+    encoded.set(message, data);
+  }
+  return `id:${message.id ?? clientId}\nevent:${message.name}\ndata:${data}\n\n`;
 }
 

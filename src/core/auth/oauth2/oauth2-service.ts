@@ -106,7 +106,7 @@ export class OAuth2Service {
     const provider = this.providerFor(collection, form);
     const user = await this.fetchUser(provider, form);
     const oauth2Request: RequestInfo = { ...request, context: 'oauth2' };
-    const { record, isNew } = await this.deps.db.transaction((tx) =>
+    const { record, isNew } = await this.deps.records.transaction((tx) =>
       linkAccount(
         tx,
         { collection, provider: form.provider, user, createData: form.createData, request: oauth2Request },

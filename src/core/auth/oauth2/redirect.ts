@@ -1,8 +1,9 @@
 // `/api/oauth2-redirect`: the provider sends the browser back here with `code` and `state`
 // in the all-in-one (popup) flow, and the code is handed to the realtime client whose id is
 // the `state`, as an `@oauth2` message. The realtime module implements the delivery
-// (`OAuth2RedirectTarget`) and attaches it; until then no client ever matches, and the
-// redirect answers as PocketBase does when none does.
+// (`OAuth2RedirectTarget`, src/core/realtime/oauth2-delivery.ts) and the core attaches it;
+// without one no client ever matches, and the redirect answers as PocketBase does when none
+// does. The provider's error is delivered too (the SDK then fails the login at once).
 
 /** What the waiting client receives (PocketBase's `@oauth2` message data). */
 export interface OAuth2RedirectMessage {
@@ -14,8 +15,9 @@ export interface OAuth2RedirectMessage {
 export interface OAuth2RedirectTarget {
   /**
    * Sends `message` to the realtime client with id `clientId` when that client is connected,
-   * subscribed to `@oauth2` and (if it recorded one) connected from `origin.ip`, then ends
-   * its `@oauth2` subscription. Answers whether such a client received the message.
+   * subscribed to `@oauth2` and (if it recorded one) connected from `origin.ip`. A found and
+   * subscribed client loses its `@oauth2` subscription either way: one redirect per login.
+   * Answers whether the client received the message.
    */
   deliver(clientId: string, message: OAuth2RedirectMessage, origin: { ip: string }): Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../core/errors/index.js';
+import { AppError } from '../errors/index.js';
 import { parseFieldsParam, pickFields } from './fields-picker.js';
 import { excerpt } from './excerpt.js';
 

@@ -1,7 +1,7 @@
 // The `fields` query parameter: keeps only the listed keys of a JSON response (nested with
 // dots, `*` for "everything at this level", `:excerpt(max, withEllipsis)` on a value).
 // For list results it applies to each item rather than to the envelope.
-import { badRequest } from '../core/errors/index.js';
+import { badRequest } from '../errors/index.js';
 import { excerpt } from './excerpt.js';
 
 type Modifier = (value: unknown) => unknown;
