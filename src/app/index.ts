@@ -21,6 +21,8 @@ import { SuperuserAllowlist } from '../http/superuser-allowlist.js';
 import { rateLimitStoreFor } from '../core/rate-limits/index.js';
 import { openBrokerMessages } from './realtime-broker.js';
 import { trackSilentConnections } from '../http/silent-connections.js';
+import { createLocalStore } from '../storage/index.js';
+import type { BlobStoreFactory } from '../core/files/file-storage.js';
 
 export interface PlinthApp {
   readonly config: Config;
@@ -43,6 +45,16 @@ export interface OpenOptions {
   logger?: Logger;
 }
 
+/** File stores: `<data dir>/storage` (PocketBase's layout), or S3 when the settings enable it. */
+function blobStores(config: Config): BlobStoreFactory {
+  return {
+    local: () => createLocalStore(join(resolve(config.dir), 'storage')),
+    s3: () => {
+      throw new Error('S3 storage is not available yet');
+    },
+  };
+}
+
 async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   if (config.databaseUrl) {
     // Idle pooled connections that fail, a lost listening connection, a node message that could not be read.
@@ -60,7 +72,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
   let core: Core;
   try {
     const relayMessages = await openBrokerMessages(config, db, logger);
-    core = await createCore({ db, clock: systemClock, logger, bodyLimit: config.bodyLimit, relayMessages });
+    core = await createCore({ db, clock: systemClock, logger, bodyLimit: config.bodyLimit, relayMessages, blobStores: blobStores(config) });
     if (options.migrate !== false) {
       await core.migrations.up();
       await core.reload();

@@ -17,6 +17,7 @@ import { ruleValidator } from './rules/rule-validator.js';
 import { oauth2RedirectTarget, RealtimeBroker, RecordFanout, syncClientAuth } from './realtime/index.js';
 import { MessageRelay, type RealtimeRelay } from './realtime/relay.js';
 import type { RecordEvent } from './records/events.js';
+import { FileStorage, type BlobStoreFactory } from './files/file-storage.js';
 
 export interface CoreOptions {
   db: Database;
@@ -25,6 +26,8 @@ export interface CoreOptions {
   bodyLimit: number;
   /** The channel realtime events take to the other nodes (a broker); the database's own when absent. */
   relayMessages?: NodeMessages;
+  /** Makes the file stores (local directory, S3); the settings choose between them. */
+  blobStores: BlobStoreFactory;
 }
 
 export interface Core {
@@ -53,6 +56,8 @@ export interface Core {
   readonly realtimeRelay: RealtimeRelay | null;
   /** Starts delivering other nodes' record events to this node's clients (when serving). */
   startRelay(): Promise<void>;
+  /** Where file fields' files live (local disk or S3, by the settings). */
+  readonly files: FileStorage;
   /** Reloads collections and settings from the database (after migrations, or a change elsewhere). */
   reload(): Promise<void>;
 }
@@ -97,6 +102,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settings.load(db).catch((err: unknown) => logger.warn({ err }, 'could not reload the settings changed by another node'));
   });
   const mail = new MailService({ settings, logger, clock });
+  const files = new FileStorage({ factory: options.blobStores, settings, logger });
   const auth = new AuthService({ db, collections: registry, records, access, clock, mail, logger });
   const superusers = new SuperuserService({ db, records, auth });
   const oauth2 = new OAuth2Service({ db, records, auth, clock, providers: builtInProviders, logger });
@@ -121,6 +127,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     migrations,
     realtime,
     realtimeFanout,
+    files,
     realtimeRelay,
     async startRelay() {
       await realtimeRelay?.start(deliverLocally);

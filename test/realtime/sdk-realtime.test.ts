@@ -210,6 +210,39 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    test('the pocketbase SDK: a filtered `*` subscription, a one-record subscription, writes through an SDK batch', async () => {
+      const pb = new PocketBase(t.url);
+      pb.authStore.save(tokens.superuser!);
+      const filtered: string[] = [];
+      const single: string[] = [];
+      let ping = () => {};
+      const pinged = new Promise<void>((resolve) => (ping = resolve));
+      const first = await call('POST', '/api/collections/notes/records', 'superuser', { title: 'watched', owner: ids.owner });
+      const watchedId = String(first.json.id);
+      await pb.collection('notes').subscribe('*', (e: RecordSubscription) => filtered.push(`${e.action} ${String(e.record.title)}`), {
+        filter: "title ~ 'keep'",
+        fields: 'id,title',
+      });
+      await pb.collection('notes').subscribe(watchedId, (e: RecordSubscription) => single.push(`${e.action} ${e.record.id}`));
+      await pb.collection('pings').subscribe('*', () => ping());
+      try {
+        const batch = pb.createBatch();
+        batch.collection('notes').create({ title: 'keep one', owner: ids.owner });
+        batch.collection('notes').create({ title: 'drop one', owner: ids.owner });
+        batch.collection('notes').update(watchedId, { title: 'keep watched' });
+        await batch.send();
+        await pb.collection('notes').delete(watchedId);
+        await pb.collection('pings').create({ n: 3 });
+        await pinged;
+        assert.deepEqual(filtered, ['create keep one', 'update keep watched', 'delete keep watched']);
+        assert.deepEqual(single, [`update ${watchedId}`, `delete ${watchedId}`]);
+      } finally {
+        const before = t.app.core.realtime.size;
+        await pb.realtime.unsubscribe();
+        for (let i = 0; i < 500 && t.app.core.realtime.size > before - 1; i++) await new Promise((r) => setTimeout(r, 10));
+      }
+    });
+
     test('an idle stream is ended by the server (the SDK then reconnects)', async () => {
       // A server of its own with a tiny idle limit; waiting is on the stream's end, not a clock.
       const routes = realtimeRoutes(t.app.core, { bodyLimit: 1 << 20, limits: { idleMs: 30, maxMs: 60_000 } });

@@ -9,6 +9,9 @@ import type { AuthMailer } from '../mail/types.js';
 import type { RecordModel } from '../records/record.js';
 import type { RequestInfo } from '../rules/request-info.js';
 import { OtpService } from './otp.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalStore } from '../../storage/index.js';
 
 export interface SentCode {
   to: string;
@@ -45,7 +48,7 @@ export function loginRequest(query: Record<string, string> = {}): RequestInfo {
 export async function openOtpFixture(dialect: DialectName): Promise<OtpFixture> {
   const test = await openTestDatabase(dialect);
   const clock = new ManualClock();
-  const core = await createCore({ db: test.db, clock, logger: pino({ level: 'silent' }), bodyLimit: 1 << 20 });
+  const core = await createCore({ db: test.db, clock, logger: pino({ level: 'silent' }), bodyLimit: 1 << 20, blobStores: unusedBlobStores });
   await core.migrations.up();
   await core.reload();
   const sent: SentCode[] = [];
@@ -88,3 +91,11 @@ export function lastCode(sent: SentCode[], email: string): SentCode {
   if (!found) throw new Error(`no code was sent to ${email}`);
   return found;
 }
+
+// These tests touch no files.
+const unusedBlobStores = {
+  local: () => createLocalStore(join(tmpdir(), 'plinth-unused-storage')),
+  s3: () => {
+    throw new Error('not used');
+  },
+};
