@@ -7,14 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createHttpServer } from '../../src/http/server.js';
 import { realtimeRoutes } from '../../src/http/routes/realtime.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
+import { startNotesApp, type NotesApp, type Principal } from './notes-fixture.js';
 import PocketBase, { type RecordSubscription } from 'pocketbase';
 import { SseStream, TestEventSource } from '../support/sse.js';
 
 // The SDK's realtime service opens `new EventSource(url)`; Node 20 has none.
 (globalThis as { EventSource?: unknown }).EventSource ??= TestEventSource;
 
-type Principal = 'guest' | 'owner' | 'other' | 'superuser';
 const PRINCIPALS: Principal[] = ['guest', 'owner', 'other', 'superuser'];
 const NOTE_ID = 'note00000000001';
 const BATCH_ID = 'note00000000002';
@@ -23,17 +23,10 @@ const ROLLED_BACK_ID = 'note00000000003';
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`realtime [${dialect}]`, () => {
     let t: TestApp;
-    const tokens: Record<Principal, string | null> = { guest: null, owner: null, other: null, superuser: null };
-    const ids: Record<string, string> = {};
+    let tokens: NotesApp['tokens'];
+    let ids: NotesApp['ids'];
+    let call: NotesApp['call'];
     const streams: SseStream[] = [];
-
-    async function call(method: string, path: string, principal: Principal, body?: unknown) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (tokens[principal]) headers.authorization = tokens[principal]!;
-      const res = await fetch(t.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, json: text ? JSON.parse(text) : null };
-    }
 
     async function connect(principal: Principal = 'guest'): Promise<{ stream: SseStream; clientId: string }> {
       const headers: Record<string, string> = tokens[principal] ? { authorization: tokens[principal]! } : {};
@@ -60,34 +53,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     }
 
     before(async () => {
-      t = await startTestApp(dialect);
-      await t.app.core.superusers.create('root@example.com', 'root-password-1');
-      tokens.superuser = (await call('POST', '/api/collections/_superusers/auth-with-password', 'guest', { identity: 'root@example.com', password: 'root-password-1' })).json.token;
-      for (const name of ['owner', 'other'] as const) {
-        const created = await call('POST', '/api/collections/users/records', 'superuser', {
-          email: `${name}@example.com`,
-          password: 'user-password-1',
-          passwordConfirm: 'user-password-1',
-        });
-        assert.equal(created.status, 200, JSON.stringify(created.json));
-        ids[name] = created.json.id;
-        tokens[name] = (await call('POST', '/api/collections/users/auth-with-password', 'guest', { identity: `${name}@example.com`, password: 'user-password-1' })).json.token;
-      }
-      const ownerOnly = 'owner = @request.auth.id';
-      const notes = await call('POST', '/api/collections', 'superuser', {
-        name: 'notes',
-        type: 'base',
-        listRule: ownerOnly,
-        viewRule: ownerOnly,
-        fields: [
-          { name: 'title', type: 'text' },
-          { name: 'secret', type: 'text', hidden: true },
-          { name: 'owner', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 1 },
-        ],
-      });
-      assert.equal(notes.status, 200, JSON.stringify(notes.json));
-      const pings = await call('POST', '/api/collections', 'superuser', { name: 'pings', type: 'base', listRule: '', createRule: '', fields: [{ name: 'n', type: 'number' }] });
-      assert.equal(pings.status, 200, JSON.stringify(pings.json));
+      ({ t, tokens, ids, call } = await startNotesApp(dialect));
       const settings = await call('PATCH', '/api/settings', 'superuser', { batch: { enabled: true, maxRequests: 10, timeout: 3 } });
       assert.equal(settings.status, 200, JSON.stringify(settings.json));
     });

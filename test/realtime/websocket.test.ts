@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { WsClient, type WsFrame } from '../support/ws.js';
+import { startNotesApp, type NotesApp, type Principal } from './notes-fixture.js';
 
-type Principal = 'guest' | 'owner' | 'other' | 'superuser';
 const NOTE_ID = 'wsnote000000001';
 const AUTH_MISMATCH = "The current and the previous request authorization don't match.";
 
@@ -20,17 +20,10 @@ interface ErrorBody {
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`realtime over WebSocket [${dialect}]`, { timeout: 60_000 }, () => {
     let t: TestApp;
-    const tokens: Record<Principal, string | null> = { guest: null, owner: null, other: null, superuser: null };
-    const ids: Record<string, string> = {};
+    let tokens: NotesApp['tokens'];
+    let ids: NotesApp['ids'];
+    let call: NotesApp['call'];
     const clients: WsClient[] = [];
-
-    async function call(method: string, path: string, principal: Principal, body?: unknown) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (tokens[principal]) headers.authorization = tokens[principal]!;
-      const res = await fetch(t.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, json: text ? JSON.parse(text) : null };
-    }
 
     /** Opens a socket (with the principal's Authorization header, if any) and reads PB_CONNECT. */
     async function open(principal: Principal = 'guest', base = t.url): Promise<{ ws: WsClient; clientId: string }> {
@@ -67,34 +60,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     }
 
     before(async () => {
-      t = await startTestApp(dialect);
-      await t.app.core.superusers.create('root@example.com', 'root-password-1');
-      tokens.superuser = (await call('POST', '/api/collections/_superusers/auth-with-password', 'guest', { identity: 'root@example.com', password: 'root-password-1' })).json.token;
-      for (const name of ['owner', 'other'] as const) {
-        const created = await call('POST', '/api/collections/users/records', 'superuser', {
-          email: `${name}@example.com`,
-          password: 'user-password-1',
-          passwordConfirm: 'user-password-1',
-        });
-        assert.equal(created.status, 200, JSON.stringify(created.json));
-        ids[name] = created.json.id;
-        tokens[name] = (await call('POST', '/api/collections/users/auth-with-password', 'guest', { identity: `${name}@example.com`, password: 'user-password-1' })).json.token;
-      }
-      const ownerOnly = 'owner = @request.auth.id';
-      const notes = await call('POST', '/api/collections', 'superuser', {
-        name: 'notes',
-        type: 'base',
-        listRule: ownerOnly,
-        viewRule: ownerOnly,
-        fields: [
-          { name: 'title', type: 'text' },
-          { name: 'secret', type: 'text', hidden: true },
-          { name: 'owner', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 1 },
-        ],
-      });
-      assert.equal(notes.status, 200, JSON.stringify(notes.json));
-      const pings = await call('POST', '/api/collections', 'superuser', { name: 'pings', type: 'base', listRule: '', createRule: '', fields: [{ name: 'n', type: 'number' }] });
-      assert.equal(pings.status, 200, JSON.stringify(pings.json));
+      ({ t, tokens, ids, call } = await startNotesApp(dialect));
     });
 
     after(async () => {

@@ -1,24 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RealtimeBroker, type RealtimeAuth, type RealtimeMessage, type RealtimeSink } from './broker.js';
+import { RealtimeBroker } from './broker.js';
+import { GUEST, recordingSink } from './realtime-test-support.js';
 import { customTopicProblem, publishToTopic } from './custom-topics.js';
 
-function fakeSink(): RealtimeSink & { sent: RealtimeMessage[] } {
-  return {
-    sent: [],
-    send(message) {
-      this.sent.push(message);
-      return true;
-    },
-    close() {},
-  };
-}
-
-const GUEST: RealtimeAuth = { record: null, isSuperuser: false };
 const IP = '127.0.0.1';
 
 function subscribed(broker: RealtimeBroker, topics: string[]) {
-  const sink = fakeSink();
+  const sink = recordingSink();
   const client = broker.connect(sink, GUEST, IP);
   broker.setSubscriptions({ id: client.id, ip: IP }, GUEST, topics);
   return { client, sink };
@@ -32,7 +21,7 @@ describe('custom topics', () => {
     const plain = subscribed(broker, ['chat']);
     const both = subscribed(broker, ['chat', WITH_OPTIONS, 'posts/*']);
     const others = subscribed(broker, ['chat2', 'cha', 'chat/1', 'Chat', 'news']);
-    const idle = broker.connect(fakeSink(), GUEST, IP);
+    const idle = broker.connect(recordingSink(), GUEST, IP);
 
     assert.equal(publishToTopic(broker, 'chat', { text: 'hi' }), 3);
     assert.deepEqual(plain.sink.sent, [{ name: 'chat', data: { text: 'hi' } }]);

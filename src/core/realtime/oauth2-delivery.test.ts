@@ -3,21 +3,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppleNameStore, OAuth2Redirects } from '../auth/oauth2/redirect.js';
-import { RealtimeBroker, type RealtimeAuth, type RealtimeMessage, type RealtimeSink } from './broker.js';
+import { RealtimeBroker } from './broker.js';
+import { GUEST, recordingSink } from './realtime-test-support.js';
 import { OAUTH2_TOPIC, oauth2RedirectTarget } from './oauth2-delivery.js';
 
-function fakeSink(): RealtimeSink & { sent: RealtimeMessage[] } {
-  return {
-    sent: [],
-    send(message) {
-      this.sent.push(message);
-      return true;
-    },
-    close() {},
-  };
-}
-
-const GUEST: RealtimeAuth = { record: null, isSuperuser: false };
 const IP = '10.0.0.1';
 
 function setup() {
@@ -25,7 +14,7 @@ function setup() {
   const redirects = new OAuth2Redirects(new AppleNameStore(), () => 0);
   redirects.attach(oauth2RedirectTarget(broker));
   const connect = (topics: string[], ip = IP) => {
-    const sink = fakeSink();
+    const sink = recordingSink();
     const client = broker.connect(sink, GUEST, ip);
     broker.setSubscriptions({ id: client.id, ip }, GUEST, topics);
     return { client, sink };
@@ -61,7 +50,7 @@ describe('OAuth2 redirect delivery over realtime', () => {
   test('a client not subscribed to @oauth2 (or only with options) gets nothing', async () => {
     const { broker, connect, redirect } = setup();
     const other = connect(['chat', '@oauth2?options=%7B%7D']);
-    const silent = broker.connect(fakeSink(), GUEST, IP);
+    const silent = broker.connect(recordingSink(), GUEST, IP);
     assert.equal(await redirect(other.client.id, { code: 'abc' }), 'failure');
     assert.equal(await redirect(silent.id, { code: 'abc' }), 'failure');
     assert.deepEqual(other.sink.sent, []);
