@@ -3,6 +3,9 @@
 // usage: node bench/baseline-server.mjs <port> sqlite <data.db> | postgres <url>
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const [port, engine, target] = process.argv.slice(2);
 const TABLE = 'bench';
@@ -72,6 +75,16 @@ async function openStore() {
 
 const store = await openStore();
 
+// The download scenario: the file streamed from disk with its length, nothing else.
+const FILES_ROOT = process.env.BENCH_FILES_ROOT ?? '';
+
+async function sendFile(res, path) {
+  const info = await stat(path).catch(() => null);
+  if (!info) return send(res, 404, { status: 404 });
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': info.size });
+  createReadStream(path).pipe(res);
+}
+
 function send(res, status, body) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
@@ -82,6 +95,8 @@ createServer(async (req, res) => {
   try {
     const url = new URL(req.url, 'http://x');
     if (req.method === 'GET' && url.pathname === '/api/health') return send(res, 200, { code: 200 });
+    const fileMatch = /^\/api\/files\/benchfiles\/([a-z0-9]+)\/([\w.]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && fileMatch) return sendFile(res, join(FILES_ROOT, fileMatch[1], fileMatch[2]));
     const viewMatch = /^\/api\/collections\/bench\/records\/([a-z0-9]+)$/.exec(url.pathname);
     if (req.method === 'GET' && viewMatch) {
       const row = await store.view(viewMatch[1]);

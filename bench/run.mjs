@@ -2,7 +2,7 @@
 // 10,000-row table, SQLite and PostgreSQL, load from a separate autocannon process.
 // Prints medians of several runs and the ratio Plinth / baseline for each scenario.
 //   options: --runs N (default 3)  --duration S (default 5)  --connections C (default 50)
-//            --engines sqlite,postgres  --scenarios view,list,create,refresh,login
+//            --engines sqlite,postgres  --scenarios view,list,create,refresh,login,download,thumbs
 //            --profile DIR (writes a CPU profile of the Plinth process to DIR; see bench/profile-summary.mjs)
 // Realtime (10,000 SSE clients, rule-checked fan-out): `npm run bench:realtime` (bench/realtime.mjs).
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { downloadPath, measureThumbs, seedFileScenarios } from './files.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: opts } = parseArgs({
@@ -21,7 +22,7 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '50' },
     engines: { type: 'string', default: 'sqlite,postgres' },
     rows: { type: 'string', default: '10000' },
-    scenarios: { type: 'string', default: 'view,list,create,refresh,login' },
+    scenarios: { type: 'string', default: 'view,list,create,refresh,login,download,thumbs' },
     profile: { type: 'string' },
   },
 });
@@ -183,10 +184,12 @@ async function benchEngine(engine) {
   const plinthUrl = `http://127.0.0.1:${plinthPort}`;
   await waitReady(plinthUrl);
   const { collectionId, id, userToken } = await seed(plinthUrl);
+  const wantsFiles = ['download', 'thumbs'].some((n) => opts.scenarios.split(',').includes(n));
+  const filesCollectionId = wantsFiles ? await seedFileScenarios(plinthUrl, { api, superuser: ADMIN, dir, pgClient: admin, schema }) : '';
   const basePort = await freePort();
   const baseline = startProcess(
     [join(root, 'bench/baseline-server.mjs'), String(basePort), engine, engine === 'sqlite' ? join(dir, 'data.db') : dbUrl],
-    { BENCH_COLLECTION_ID: collectionId },
+    { BENCH_COLLECTION_ID: collectionId, BENCH_FILES_ROOT: join(dir, 'storage', filesCollectionId) },
   );
   const baseUrl = `http://127.0.0.1:${basePort}`;
   await waitReady(baseUrl);
@@ -195,6 +198,8 @@ async function benchEngine(engine) {
     view: { path: `/api/collections/bench/records/${id}` },
     list: { path: `/api/collections/bench/records?filter=${encodeURIComponent("category = 'c7'")}&sort=-score&perPage=30` },
     create: { path: '/api/collections/bench/records', method: 'POST', body: JSON.stringify({ title: 'new', category: 'c200', score: 5 }) },
+    // 1 MiB per request: MB/s = req/s × 1.05.
+    download: { path: downloadPath() },
   };
   // Identity scenarios have no bare baseline: auth-refresh is compared with Plinth's own
   // view-one-record (it should cost about a read), login is reported as is (bcrypt-bound).
@@ -233,6 +238,11 @@ async function benchEngine(engine) {
       rows.push({ engine, name, plinth: medianOf(p), baseline: medianOf(b), reference: 'bare baseline' });
       console.error(`${engine} ${name}: plinth ${p.map((r) => Math.round(r.rps)).join('/')} baseline ${b.map((r) => Math.round(r.rps)).join('/')} req/s`);
     }
+    if (wanted.has('thumbs')) {
+      const thumbs = await measureThumbs(plinthUrl);
+      thumbRows.push({ engine, ...thumbs });
+      console.error(`${engine} thumbs: first ${thumbs.firstMs.toFixed(1)} ms, stored ${thumbs.cachedMs.toFixed(1)} ms`);
+    }
   } finally {
     plinth.kill('SIGTERM');
     baseline.kill('SIGTERM');
@@ -247,6 +257,7 @@ async function benchEngine(engine) {
 }
 
 const all = [];
+const thumbRows = [];
 for (const engine of opts.engines.split(',')) all.push(...(await benchEngine(engine)));
 console.log(`\n| engine | scenario | Plinth req/s | compared with | its req/s | ratio | Plinth CPU µs/req | its CPU µs/req | CPU ratio |`);
 console.log(`|---|---|---:|---|---:|---:|---:|---:|---:|`);
@@ -260,3 +271,8 @@ for (const r of all) {
   );
 }
 console.log(`\n(medians of ${RUNS} runs of ${opts.duration}s, ${opts.connections} connections, ${ROWS} rows)`);
+if (thumbRows.length) {
+  console.log(`\n| engine | thumbnail 100x100 of a 2000×1500 JPEG | first request (generates) ms | later request (stored) ms |`);
+  console.log(`|---|---|---:|---:|`);
+  for (const r of thumbRows) console.log(`| ${r.engine} | median of ${r.count} images | ${r.firstMs.toFixed(1)} | ${r.cachedMs.toFixed(1)} |`);
+}

@@ -21,7 +21,7 @@ import { SuperuserAllowlist } from '../http/superuser-allowlist.js';
 import { rateLimitStoreFor } from '../core/rate-limits/index.js';
 import { openBrokerMessages } from './realtime-broker.js';
 import { trackSilentConnections } from '../http/silent-connections.js';
-import { createLocalStore } from '../storage/index.js';
+import { createLocalStore, createS3Store } from '../storage/index.js';
 import type { BlobStoreFactory } from '../core/files/file-storage.js';
 
 export interface PlinthApp {
@@ -49,9 +49,7 @@ export interface OpenOptions {
 function blobStores(config: Config): BlobStoreFactory {
   return {
     local: () => createLocalStore(join(resolve(config.dir), 'storage')),
-    s3: () => {
-      throw new Error('S3 storage is not available yet');
-    },
+    s3: (settings) => createS3Store(settings),
   };
 }
 
@@ -97,7 +95,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       const edge = edgeChecks(core, config, logger);
       const realtimeWs = realtimeWsRoutes(core, { authenticate: edge.authenticate, logger });
       server = createHttpServer({
-        routes: [...buildRoutes(core, { bodyLimit: config.bodyLimit }), ...realtimeWs],
+        routes: [...buildRoutes(core, { bodyLimit: config.bodyLimit, superuserAdmits: edge.superuserAdmits }), ...realtimeWs],
         upgrades: realtimeWs,
         ...edge,
         logger,
@@ -127,6 +125,7 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       core.mail.close();
       // Events of the last writes still go out to the other nodes before the database closes.
       await core.realtimeRelay?.close();
+      await core.files.close();
       await db.close();
     },
     describeStorage() {
@@ -140,7 +139,11 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
  * settings), the superuser allowlist, and rate limits (counters in PostgreSQL when several
  * nodes may share it, in memory on SQLite).
  */
-function edgeChecks(core: Core, config: Config, logger: Logger): Pick<HttpServerOptions, 'authenticate' | 'clientIp' | 'guards'> {
+function edgeChecks(
+  core: Core,
+  config: Config,
+  logger: Logger,
+): Pick<HttpServerOptions, 'authenticate' | 'clientIp' | 'guards'> & { superuserAdmits(ip: string): boolean } {
   const collection = (ref: string) => core.registry.byNameOrId(ref);
   const allowlist = new SuperuserAllowlist({ configured: config.superuserIps, settingsList: () => core.settings.get().superuserIPs, collection });
   const limiter = new RateLimiter({
@@ -155,5 +158,6 @@ function edgeChecks(core: Core, config: Config, logger: Logger): Pick<HttpServer
     authenticate: async (header, ip) => allowlist.screen(await core.auth.authenticate(header), ip),
     clientIp: (req) => clientIp(req, proxy()),
     guards: [(route) => limiter.guardFor(route), (route) => allowlist.guardFor(route)],
+    superuserAdmits: (ip) => allowlist.admits(ip),
   };
 }

@@ -103,6 +103,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const mail = new MailService({ settings, logger, clock });
   const files = new FileStorage({ factory: options.blobStores, settings, logger });
+  records.useFiles({ store: () => files.current(), logger });
   const auth = new AuthService({ db, collections: registry, records, access, clock, mail, logger });
   const superusers = new SuperuserService({ db, records, auth });
   const oauth2 = new OAuth2Service({ db, records, auth, clock, providers: builtInProviders, logger });

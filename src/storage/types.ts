@@ -25,6 +25,11 @@ export interface ByteRange {
   end: number;
 }
 
+/**
+ * Every method rejects with `InvalidBlobKeyError` for a key outside the rules of
+ * `blob-keys.ts`. When storage itself fails, the S3 adapter rejects with `BlobStoreError`
+ * (see `errors.ts`); the local one with the file system's error.
+ */
 export interface BlobStore {
   /**
    * Streams `body` to `key`, replacing what is there; resolves once everything is stored.

@@ -28,6 +28,11 @@ export class FileStorage {
     return this.store;
   }
 
+  /** A store of its own on the given S3 settings (for testing them); the caller closes it. */
+  openS3(s3: S3Settings): BlobStore {
+    return this.deps.factory.s3(s3);
+  }
+
   async close(): Promise<void> {
     await this.store.close();
   }

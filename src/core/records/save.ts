@@ -15,6 +15,8 @@ import {
 } from '../collections/fields/index.js';
 import { parseIndex } from '../collections/index-definition.js';
 import { AppError, fieldError, ValidationError, type ErrorData } from '../errors/index.js';
+import { refuseUploads, type FileChanges } from '../files/upload-changes.js';
+import { uploadError } from '../files/upload-validation.js';
 import type { AppliedInput } from './input.js';
 import type { RecordModel } from './record.js';
 import { insertRecord, updateRecord } from './repository.js';
@@ -33,6 +35,8 @@ export interface SaveOptions {
   collectionById(id: string): Collection | undefined;
   authCollections(): Collection[];
   clock: Clock;
+  /** The transaction's file side: uploads are stored through it (see upload-changes.ts). */
+  files?: FileChanges | null;
 }
 
 function failMessage(isNew: boolean): string {
@@ -156,7 +160,7 @@ export async function saveRecord(exec: Executor, record: RecordModel, options: S
 
   const errors: ErrorData = {};
   for (const field of collection.fields) {
-    const err = validateField(field, record, options);
+    const err = validateField(field, record, options) ?? (field.type === 'file' ? uploadError(field, record.values[field.name]) : null);
     if (err) errors[field.name] = err;
   }
   const relErrors = await relationErrors(exec, record, options);
@@ -169,12 +173,23 @@ export async function saveRecord(exec: Executor, record: RecordModel, options: S
   }
   if (isAuth) await prepareAuthSecrets(exec, record, options);
 
+  // Files go to the store before the row is written; a failure from here on rolls them back.
+  if (options.files) {
+    // A store that fails (S3 down, disk full) fails the write as PocketBase does: a 400
+    // with the save's message; the cause goes to the log, the stored part is rolled back.
+    await options.files.storeUploads(record).catch((err: unknown) => {
+      throw new AppError('bad_request', message, {}, { cause: err });
+    });
+  } else {
+    refuseUploads(record);
+  }
   try {
     if (options.isNew) {
       await insertRecord(exec, record);
     } else {
       const changed = collection.fields.map((f) => f.name);
       await updateRecord(exec, record, { fieldNames: changed, previousId: String(options.original?.values.id ?? record.values.id) });
+      if (options.original) options.files?.noteRemoved(record, options.original);
     }
   } catch (err) {
     if (err instanceof DbError) {

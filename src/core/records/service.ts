@@ -21,6 +21,15 @@ import { deleteWithReferences } from './delete.js';
 import { checkCreateRule, hasManageAccess, managedIds } from './rule-checks.js';
 import { INSTALLER_EMAIL, SUPERUSERS_COLLECTION } from '../auth/auth-state.js';
 import type { CommittedListener, RecordEvent } from './events.js';
+import type { Logger } from 'pino';
+import type { BlobStore } from '../../storage/types.js';
+import { FileChanges, recordFilesPrefix } from '../files/upload-changes.js';
+
+type WriteFn = (
+  tx: Executor,
+  announce: (event: RecordEvent) => void,
+  files: FileChanges | null,
+) => Promise<RecordModel | undefined>;
 
 export interface CollectionRegistry {
   byNameOrId(ref: string): Collection | undefined;
@@ -55,8 +64,47 @@ export class RecordService {
   readonly onDeleting: Array<(tx: Executor, record: RecordModel) => Promise<void>> = [];
   /** Events of the transactions opened by `transaction()`, waiting for their commit. */
   private readonly pending = new WeakMap<Executor, RecordEvent[]>();
+  /** The file side of the transactions opened by `transaction()`. */
+  private readonly pendingFiles = new WeakMap<Executor, FileChanges>();
+  private files: { store: () => BlobStore; logger?: Logger } | null = null;
 
   constructor(private readonly deps: RecordServiceDeps) {}
+
+  /**
+   * Gives record writes a file store: uploads are stored with their record, the files an
+   * update drops go after its commit, and so do the folders of deleted records (cascades
+   * included, as each deleted record is announced).
+   */
+  useFiles(files: { store: () => BlobStore; logger?: Logger }): void {
+    this.files = files;
+    this.onCommitted.push((events) => {
+      for (const event of events) {
+        if (event.action !== 'delete') continue;
+        const prefix = recordFilesPrefix(event.record.collection.id, String(event.record.values.id));
+        files
+          .store()
+          .deletePrefix(prefix)
+          .catch((err: unknown) => files.logger?.warn({ err, prefix }, 'files: could not delete the files of a deleted record'));
+      }
+    });
+  }
+
+  private newFileChanges(): FileChanges | null {
+    return this.files ? new FileChanges({ store: this.files.store(), logger: this.files.logger }) : null;
+  }
+
+  /** Runs `fn`; its stored uploads are removed when it fails, replaced files go once it succeeded. */
+  private async withFiles<T>(files: FileChanges | null, fn: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await fn();
+    } catch (err) {
+      await files?.rollback();
+      throw err;
+    }
+    await files?.commit();
+    return result;
+  }
 
   /**
    * A transaction whose record writes (made with `exec: tx`) are announced only after it
@@ -64,10 +112,14 @@ export class RecordService {
    */
   async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
     const events: RecordEvent[] = [];
-    const result = await this.deps.db.transaction(async (tx) => {
-      this.pending.set(tx, events);
-      return fn(tx);
-    });
+    const files = this.newFileChanges();
+    const result = await this.withFiles(files, () =>
+      this.deps.db.transaction(async (tx) => {
+        this.pending.set(tx, events);
+        if (files) this.pendingFiles.set(tx, files);
+        return fn(tx);
+      }),
+    );
     this.publish(events);
     return result;
   }
@@ -86,21 +138,24 @@ export class RecordService {
    */
   private async commitWrite(
     exec: Executor | undefined,
-    write: (tx: Executor, announce: (event: RecordEvent) => void) => Promise<RecordModel | undefined>,
+    write: WriteFn,
     options: { ownTransaction: boolean } = { ownTransaction: true },
   ): Promise<RecordModel | undefined> {
     if (exec && exec !== this.deps.db) {
-      // The caller's transaction: its own commit announces (when it was opened here).
-      return write(exec, (event) => this.noteWrite(exec, event));
+      // The caller's transaction: its own commit announces (when it was opened here), and
+      // its own end keeps or removes the files (a transaction opened elsewhere takes none).
+      return write(exec, (event) => this.noteWrite(exec, event), this.pendingFiles.get(exec) ?? null);
     }
     const events: RecordEvent[] = [];
     const announce = (event: RecordEvent) => {
       events.push(event);
     };
-    const result =
+    const files = this.newFileChanges();
+    const result = await this.withFiles(files, () =>
       options.ownTransaction && !exec
-        ? await this.deps.db.transaction((tx) => write(tx, announce))
-        : await write(this.deps.db, announce);
+        ? this.deps.db.transaction((tx) => write(tx, announce, files))
+        : write(this.deps.db, announce, files),
+    );
     this.publish(events);
     return result;
   }
@@ -192,7 +247,7 @@ export class RecordService {
   ): Promise<Record<string, unknown>> {
     const collection = this.writable(ref);
     if (collection.createRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run = async (tx: Executor, announce: (event: RecordEvent) => void) => {
+    const run: WriteFn = async (tx, announce, files) => {
       const record = this.newRecord(collection);
       const applied = applyInput(record, body, request.isSuperuser);
       const chosenId = goToString(body.id);
@@ -210,6 +265,7 @@ export class RecordService {
         isNew: true,
         applied,
         access,
+        files,
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
@@ -235,7 +291,7 @@ export class RecordService {
     const { ref, id } = target;
     const collection = this.writable(ref);
     if (collection.updateRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run = async (tx: Executor, announce: (event: RecordEvent) => void) => {
+    const run: WriteFn = async (tx, announce, files) => {
       const current = await findRecordById(tx, collection, id);
       if (!current) throw notFound();
       // Modifiers resolve against the stored values, so the rule sees the final body.
@@ -255,6 +311,7 @@ export class RecordService {
         original,
         applied,
         access,
+        files,
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
@@ -269,7 +326,7 @@ export class RecordService {
   async delete(ref: string, id: string, request: RequestInfo, options: { exec?: Executor } = {}): Promise<void> {
     const collection = this.writable(ref);
     if (collection.deleteRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run = async (tx: Executor, announce: (event: RecordEvent) => void) => {
+    const run: WriteFn = async (tx, announce) => {
       const record = await this.findWithRule(tx, { collection, id }, { request, rule: collection.deleteRule });
       if (!record) throw notFound();
       if (collection.name === SUPERUSERS_COLLECTION) {

@@ -1,7 +1,8 @@
 // POST /api/batch — transactional batch of record writes.
 import type { Core } from '../../core/index.js';
 import { parseBatchBody, runBatch } from '../../core/records/batch.js';
-import { readBody, rejectFileParts } from '../body.js';
+import { attachBatchUploads } from '../../core/files/uploads.js';
+import { withUploads } from '../upload-body.js';
 import { parseFieldsParam, pickFields } from '../../core/records/fields-picker.js';
 import { requestInfo } from '../request-info.js';
 import { respondJson } from '../respond.js';
@@ -16,15 +17,22 @@ export function batchRoutes(core: Core): Route[] {
       path: '/api/batch',
       async handler(ctx) {
         const settings = core.settings.get().batch;
-        const data = rejectFileParts(await readBody(ctx.req, settings.maxBodySize > 0 ? settings.maxBodySize : DEFAULT_BATCH_BODY));
-        const requests = settings.enabled ? parseBatchBody(data, settings) : [];
-        const results = await runBatch(core, requests, {
-          request: requestInfo(ctx),
-          settings,
-          present: (body, query) => {
-            const fields = query.get('fields');
-            return fields ? pickFields(body, parseFieldsParam(fields), false) : body;
-          },
+        const limit = settings.maxBodySize > 0 ? settings.maxBodySize : DEFAULT_BATCH_BODY;
+        // The batch limit covers the whole body, files included; one file may use all of it.
+        const results = await withUploads(ctx.req, { limit, multipartLimit: limit, fileLimit: limit }, async (body, uploads) => {
+          const requests = settings.enabled ? parseBatchBody(body.data, settings) : [];
+          attachBatchUploads(
+            requests.map((r) => (r.body ??= {})),
+            uploads,
+          );
+          return runBatch(core, requests, {
+            request: requestInfo(ctx),
+            settings,
+            present: (result, query) => {
+              const fields = query.get('fields');
+              return fields ? pickFields(result, parseFieldsParam(fields), false) : result;
+            },
+          });
         });
         respondJson(ctx, 200, results);
       },

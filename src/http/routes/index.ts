@@ -6,6 +6,7 @@ import { authFlowRoutes } from './auth-flows.js';
 import { otpRoutes } from './auth-otp.js';
 import { batchRoutes } from './batch.js';
 import { collectionRoutes } from './collections.js';
+import { fileRoutes } from './files.js';
 import { firstRunRoutes } from './first-run.js';
 import { healthRoutes } from './health.js';
 import { impersonateRoutes } from './impersonate.js';
@@ -14,7 +15,7 @@ import { realtimeRoutes } from './realtime.js';
 import { recordRoutes } from './records.js';
 import { settingsRoutes } from './settings.js';
 
-export function buildRoutes(core: Core, options: { bodyLimit: number }): Route[] {
+export function buildRoutes(core: Core, options: { bodyLimit: number; superuserAdmits?(ip: string): boolean }): Route[] {
   const routes = [
     ...healthRoutes,
     ...firstRunRoutes,
@@ -28,6 +29,7 @@ export function buildRoutes(core: Core, options: { bodyLimit: number }): Route[]
     ...otpRoutes(core, options),
     ...batchRoutes(core),
     ...realtimeRoutes(core, options),
+    ...fileRoutes(core, { superuserAdmits: options.superuserAdmits }),
   ];
   // HEAD answers like GET, without a body (node:http drops it).
   const heads = routes.filter((r) => r.method === 'GET').map((r) => ({ ...r, method: 'HEAD' as const }));

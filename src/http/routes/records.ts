@@ -1,7 +1,8 @@
 // /api/collections/{collection}/records — the records CRUD endpoints.
 import type { Core } from '../../core/index.js';
 import { notFound } from '../../core/errors/index.js';
-import { readBody, rejectFileParts } from '../body.js';
+import { mergeUploads } from '../../core/files/uploads.js';
+import { recordUploadLimits, withUploads } from '../upload-body.js';
 import { requestInfo } from '../request-info.js';
 import { respondJson, sendNoContent } from '../respond.js';
 import type { Route } from '../router.js';
@@ -32,9 +33,11 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
       method: 'POST',
       path: base,
       async handler(ctx) {
-        records.collection(ctx.params.collection!);
-        const data = rejectFileParts(await readBody(ctx.req, options.bodyLimit));
-        const record = await records.create(ctx.params.collection!, requestInfo(ctx, data), data, { expand: ctx.query.get('expand') });
+        const collection = records.collection(ctx.params.collection!);
+        const record = await withUploads(ctx.req, recordUploadLimits(collection, options.bodyLimit), async (body, uploads) => {
+          const data = mergeUploads(collection, body.data, uploads);
+          return records.create(ctx.params.collection!, requestInfo(ctx, data), data, { expand: ctx.query.get('expand') });
+        });
         respondJson(ctx, 200, record);
       },
     },
@@ -42,10 +45,12 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
       method: 'PATCH',
       path: `${base}/:id`,
       async handler(ctx) {
-        records.collection(ctx.params.collection!);
-        const data = rejectFileParts(await readBody(ctx.req, options.bodyLimit));
-        const record = await records.update({ ref: ctx.params.collection!, id: ctx.params.id ?? '' }, requestInfo(ctx, data), data, {
-          expand: ctx.query.get('expand'),
+        const collection = records.collection(ctx.params.collection!);
+        const record = await withUploads(ctx.req, recordUploadLimits(collection, options.bodyLimit), async (body, uploads) => {
+          const data = mergeUploads(collection, body.data, uploads);
+          return records.update({ ref: ctx.params.collection!, id: ctx.params.id ?? '' }, requestInfo(ctx, data), data, {
+            expand: ctx.query.get('expand'),
+          });
         });
         respondJson(ctx, 200, record);
       },

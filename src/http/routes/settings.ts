@@ -1,10 +1,11 @@
 // /api/settings — application settings (superusers only). Secrets (SMTP password, S3
 // secrets) are never sent back; a PATCH without them keeps the stored ones.
 import type { Core } from '../../core/index.js';
-import { badRequest, fieldError, forbidden, unauthorized, ValidationError } from '../../core/errors/index.js';
+import { forbidden, unauthorized } from '../../core/errors/index.js';
 import { publicSettings } from '../../core/settings.js';
 import { patchSettings } from '../../core/settings-input.js';
 import { sendTestMail } from '../../core/mail/test-mail.js';
+import { testS3Filesystem } from '../../core/files/s3-check.js';
 import { generateAppleClientSecret } from '../../core/auth/apple-client-secret.js';
 import { readBody } from '../body.js';
 import type { HttpContext } from '../context.js';
@@ -62,23 +63,9 @@ export function settingsRoutes(core: Core, options: { bodyLimit: number }): Rout
       path: '/api/settings/test/s3',
       handler: guarded(async (ctx) => {
         const { data } = await readBody(ctx.req, options.bodyLimit);
-        testS3(core, data);
+        await testS3Filesystem(data, { settings: core.settings, files: core.files, logger: core.logger });
+        sendNoContent(ctx.res);
       }),
     },
   ];
-}
-
-// Plinth has no S3 storage adapter yet, so only the checks before a connection attempt
-// exist: the form's validation and "not enabled". An enabled S3 section is reported as
-// untestable rather than pretending it works.
-function testS3(core: Core, data: Record<string, unknown>): never {
-  const filesystem = typeof data.filesystem === 'string' ? data.filesystem : '';
-  if (filesystem !== 'storage' && filesystem !== 'backups') {
-    const error = filesystem === '' ? fieldError('validation_required', 'Cannot be blank.') : fieldError('validation_in_invalid', 'Must be a valid value.');
-    throw new ValidationError({ filesystem: error }, 'Failed to test the S3 filesystem.');
-  }
-  const settings = core.settings.get();
-  const s3 = filesystem === 'backups' ? settings.backups.s3 : settings.s3;
-  if (!s3.enabled) throw badRequest('Failed to test the S3 filesystem. Raw error: \nS3 storage filesystem is not enabled');
-  throw badRequest('Failed to test the S3 filesystem: S3 storage is not supported by this version of Plinth yet.');
 }

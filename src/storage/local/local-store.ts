@@ -1,7 +1,7 @@
 // BlobStore on the local disk, in PocketBase's layout: one file per key under the root
 // directory, with a `<file>.attrs` JSON sidecar holding the content type and an MD5 (the
 // format PocketBase's file store writes), so an existing `pb_data/storage` is served as is
-// and what Plinth writes stays readable by PocketBase. Writes go to a temporary file first
+// and what Plinth writes stays readable by PocketBase. Writes go to temporary files first
 // and are renamed into place, so a failed or oversized upload leaves nothing at its key.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -9,16 +9,16 @@ import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'n
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { assertBlobKey, assertBlobPrefix } from '../blob-keys.js';
+import { BlobTooLargeError, InvalidBlobKeyError } from '../errors.js';
+import { KeyTurns } from '../key-turns.js';
 import type { BlobInfo, BlobRead, BlobStore, ByteRange } from '../types.js';
+
+// Callers import it from here; it lives with the other storage errors.
+export { BlobTooLargeError } from '../errors.js';
 
 const ATTRS_SUFFIX = '.attrs';
 const TEMP_PREFIX = '.upload-';
-
-export class BlobTooLargeError extends Error {
-  constructor(readonly maxSize: number) {
-    super(`The file is larger than ${maxSize} bytes.`);
-  }
-}
 
 interface Attrs {
   'user.cache_control': string;
@@ -35,6 +35,9 @@ export function createLocalStore(root: string): BlobStore {
 }
 
 class LocalStore implements BlobStore {
+  /** Renames into place and deletes of one file take turns (see `commit`). */
+  private readonly turns = new KeyTurns();
+
   constructor(private readonly root: string) {}
 
   async put(key: string, body: Readable, options: { contentType: string; maxSize?: number }): Promise<BlobInfo> {
@@ -65,10 +68,11 @@ class LocalStore implements BlobStore {
         'user.metadata': null,
         md5: md5.digest('base64'),
       };
-      await writeFile(`${path}${ATTRS_SUFFIX}`, JSON.stringify(attrs));
-      await rename(temp, path);
+      await writeFile(`${temp}${ATTRS_SUFFIX}`, JSON.stringify(attrs), { flag: 'wx' });
+      await this.commit(path, temp);
     } catch (err) {
       await rm(temp, { force: true });
+      await rm(`${temp}${ATTRS_SUFFIX}`, { force: true });
       throw err;
     }
     return (await this.stat(key))!;
@@ -97,11 +101,14 @@ class LocalStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     const path = this.pathOf(key);
-    await unlink(path).catch(ignoreMissing);
-    await unlink(`${path}${ATTRS_SUFFIX}`).catch(ignoreMissing);
+    await this.turns.run(path, async () => {
+      await unlink(path).catch(ignoreMissing);
+      await unlink(`${path}${ATTRS_SUFFIX}`).catch(ignoreMissing);
+    });
   }
 
   async deletePrefix(prefix: string): Promise<void> {
+    assertBlobPrefix(prefix);
     for await (const key of this.list(prefix)) await this.delete(key);
     // Directories the prefix emptied go too (a record's folder, its thumbs folders).
     const dir = prefix.endsWith('/') ? this.pathOf(prefix.slice(0, -1)) : null;
@@ -109,7 +116,8 @@ class LocalStore implements BlobStore {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
-    const base = this.pathOf(prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '');
+    assertBlobPrefix(prefix);
+    const base = prefix.includes('/') ? this.pathOf(prefix.slice(0, prefix.lastIndexOf('/'))) : this.root;
     for await (const path of walk(base)) {
       const key = relative(this.root, path).split(sep).join('/');
       if (key.startsWith(prefix) && !key.endsWith(ATTRS_SUFFIX) && !key.split('/').pop()!.startsWith(TEMP_PREFIX)) yield key;
@@ -118,11 +126,23 @@ class LocalStore implements BlobStore {
 
   async close(): Promise<void> {}
 
-  /** The file for a key; keys that would leave the root are refused. */
+  /**
+   * Moves a finished upload and its sidecar into place. The two renames are not one atomic
+   * step, so concurrent puts (and deletes) of one key take turns here: otherwise one upload's
+   * bytes could end up beside another's content type and MD5.
+   */
+  private async commit(path: string, temp: string): Promise<void> {
+    await this.turns.run(path, async () => {
+      await rename(`${temp}${ATTRS_SUFFIX}`, `${path}${ATTRS_SUFFIX}`);
+      await rename(temp, path);
+    });
+  }
+
+  /** The file for a key; keys that could leave the root are refused. */
   private pathOf(key: string): string {
+    assertBlobKey(key);
     const path = resolve(this.root, key);
-    if (path !== this.root && !path.startsWith(this.root + sep)) throw new Error('invalid storage key');
-    if (key.split('/').some((part) => part === '..' || part.includes('\0'))) throw new Error('invalid storage key');
+    if (!path.startsWith(this.root + sep)) throw new InvalidBlobKeyError(key);
     return path;
   }
 }
