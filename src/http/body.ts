@@ -8,23 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import busboy from 'busboy';
 import { AppError, badRequest } from '../core/errors/index.js';
+import type { UploadSource } from '../core/files/uploads.js';
 
 export const JSON_PAYLOAD_KEY = '@jsonPayload';
 
-/** A file part of a multipart body, kept in a temporary file while the request runs. */
-export interface UploadedFile {
-  field: string;
-  /** The client's file name, without any directory part. */
-  filename: string;
-  /** The part's declared type (the client's word only). */
-  mimeType: string;
-  /** The temporary file; '' when the route does not take files (the part was skipped). */
-  path: string;
-  /** Bytes received (only up to the file limit are kept). */
-  size: number;
-  /** More than the file limit arrived: the kept bytes are not the whole file. */
-  truncated: boolean;
-}
+/**
+ * A file part of a multipart body, kept in a temporary file while the request runs (`path`
+ * is '' when the route takes no files and the part was skipped).
+ */
+export type UploadedFile = UploadSource;
 
 export interface ParsedBody {
   data: Record<string, unknown>;
