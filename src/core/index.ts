@@ -103,6 +103,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const mail = new MailService({ settings, logger, clock });
   const files = new FileStorage({ factory: options.blobStores, settings, logger });
+  // A removed collection's files go once its removal committed (a failed delete keeps them).
+  collections.onRemoved.push((collection) => {
+    files
+      .current()
+      .deletePrefix(`${collection.id}/`)
+      .catch((err: unknown) => logger.warn({ err, collection: collection.id }, 'files: could not delete the files of a removed collection'));
+  });
   records.useFiles({ store: () => files.current(), logger });
   const auth = new AuthService({ db, collections: registry, records, access, clock, mail, logger });
   const superusers = new SuperuserService({ db, records, auth });

@@ -8,19 +8,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { copyDir } from '../support/server.js';
+import { fixtureSkip, POCKETBASE_FIXTURE } from '../support/pocketbase-fixture.js';
 
-const FIXTURE = join(import.meta.dirname, '../../../shared/pocketbase-compat/fixture');
 const USER_DIR = '_pb_users_auth_/4q1xlclmfloku33';
 const AVATAR = '300_1SEi6Q6U72.png';
 
-describe('PocketBase fixture storage [sqlite]', () => {
+describe('PocketBase fixture storage [sqlite]', fixtureSkip(), () => {
   let t: TestApp;
   let dir: string;
   const puts: string[] = [];
   const stored = (path: string) => readFileSync(join(dir, 'storage', path));
 
   before(async () => {
-    dir = copyDir(FIXTURE);
+    dir = copyDir(POCKETBASE_FIXTURE!);
     t = await startTestApp('sqlite', { dir });
     const store = t.app.core.files.current();
     const put = store.put.bind(store);

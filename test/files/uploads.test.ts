@@ -128,7 +128,17 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await u.guest.collection('scratch').create({ f: textFile('tmp', 'tmp.txt') });
       assert.equal((await u.keys(`${scratch.id}/`)).length, 1);
       await u.pb.collections.delete(scratch.id);
-      assert.deepEqual(await u.keys(`${scratch.id}/`), []);
+      await waitFor(async () => (await u.keys(`${scratch.id}/`)).length === 0);
+      // So does an import with deleteMissing that leaves a collection out.
+      const kept = await u.pb.collections.create({ name: 'kept', type: 'base', createRule: '', fields: [{ name: 'f', type: 'file', maxSelect: 1 }] });
+      await u.guest.collection('kept').create({ f: textFile('keep', 'keep.txt') });
+      const dropped = await u.pb.collections.create({ name: 'dropped', type: 'base', createRule: '', fields: [{ name: 'f', type: 'file', maxSelect: 1 }] });
+      await u.guest.collection('dropped').create({ f: textFile('drop', 'drop.txt') });
+      assert.equal((await u.keys(`${dropped.id}/`)).length, 1);
+      const all = (await u.pb.collections.getFullList()).filter((c) => c.id !== dropped.id);
+      await u.pb.collections.import(all, true);
+      await waitFor(async () => (await u.keys(`${dropped.id}/`)).length === 0);
+      assert.equal((await u.keys(`${kept.id}/`)).length, 1, 'collections the import keeps keep their files');
     });
 
     test('maxSize, maxSelect, mimeTypes (a lying header too) and empty files are field errors, and store nothing', async () => {

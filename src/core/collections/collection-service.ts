@@ -59,6 +59,8 @@ const fieldsWithoutIds = (c: Collection): string =>
   JSON.stringify(c.fields.map((f) => ({ ...fieldToJson(f), id: '' })));
 
 export class CollectionService {
+  /** Told of each collection removed (by delete or import), after the commit. Must not throw. */
+  readonly onRemoved: Array<(collection: Collection) => void> = [];
   private readonly db: Database;
   private readonly store: CollectionStore;
   private readonly clock: Clock;
@@ -190,6 +192,7 @@ export class CollectionService {
       throw schemaFailure(err, 'delete');
     }
     await this.store.changed();
+    this.removed([collection]);
     return collection;
   }
 
@@ -199,6 +202,7 @@ export class CollectionService {
    * fields the list leaves out are deleted.
    */
   async importCollections(list: readonly unknown[], deleteMissing: boolean): Promise<Collection[]> {
+    const before = [...this.store.list()];
     let imported: Collection[];
     try {
       imported = await this.db.transaction((tx) =>
@@ -209,7 +213,13 @@ export class CollectionService {
     }
     await this.store.changed();
     await this.refreshDependentViews('');
+    const kept = new Set(this.store.list().map((c) => c.id));
+    this.removed(before.filter((c) => !kept.has(c.id)));
     return imported;
+  }
+
+  private removed(collections: Collection[]): void {
+    for (const collection of collections) for (const listener of this.onRemoved) listener(collection);
   }
 
   /**

@@ -101,12 +101,7 @@ export function collectionRoutes(core: Core, options: { bodyLimit: number }): Ro
       path: '/api/collections/:collection',
       handler: guarded(async (ctx) => {
         if (!core.store.find(ctx.params.collection ?? '')) throw notFound();
-        const removed = await core.collections.delete(ctx.params.collection!);
-        // Its files go once the collection is gone: a failed delete keeps them.
-        await core.files
-          .current()
-          .deletePrefix(`${removed.id}/`)
-          .catch((err: unknown) => core.logger.warn({ err, collection: removed.id }, 'files: could not delete the files of a deleted collection'));
+        await core.collections.delete(ctx.params.collection!);
         sendNoContent(ctx.res);
       }),
     },

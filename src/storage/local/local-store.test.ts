@@ -5,13 +5,13 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { blobStoreCases } from '../blob-store.case.js';
 import { bodyOf, generatedBody, md5Hex } from '../blob-store-test-support.js';
 import type { BlobStore } from '../types.js';
 import { BlobTooLargeError, createLocalStore } from './local-store.js';
+import { fixtureSkip, POCKETBASE_FIXTURE } from '../../../test/support/pocketbase-fixture.js';
 
-const FIXTURE_STORAGE = fileURLToPath(new URL('../../../../shared/pocketbase-compat/fixture/storage', import.meta.url));
+const FIXTURE_STORAGE = POCKETBASE_FIXTURE ? join(POCKETBASE_FIXTURE, 'storage') : '';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -57,7 +57,7 @@ describe('BlobStore: local disk', () => {
   });
 });
 
-describe('BlobStore: local disk over a PocketBase storage directory', () => {
+describe('BlobStore: local disk over a PocketBase storage directory', fixtureSkip(), () => {
   const root = mkdtempSync(join(tmpdir(), 'plinth-pb-storage-'));
   cpSync(FIXTURE_STORAGE, root, { recursive: true });
   const store = createLocalStore(root);
