@@ -6,6 +6,7 @@ import type { Executor } from '../db/types.js';
 import type { Clock } from '../lib/clock.js';
 import { formatDateTime } from '../lib/dates.js';
 import type { BatchSettings } from './records/batch.js';
+import type { S3StoreSettings } from '../storage/s3/s3-store.js';
 
 export const SETTINGS_PARAM_ID = 'settings';
 
@@ -35,15 +36,9 @@ export interface SmtpSettings {
   localName: string;
 }
 
-export interface S3Settings {
+/** The connection (the store's own settings; `secret` is never sent back by the settings API), and whether it is used. */
+export interface S3Settings extends S3StoreSettings {
   enabled: boolean;
-  bucket: string;
-  region: string;
-  endpoint: string;
-  accessKey: string;
-  /** Secret: never sent back by the settings API. */
-  secret: string;
-  forcePathStyle: boolean;
 }
 
 export interface BackupSettings {

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
+import { startUsersApp, type Principal } from '../support/users-app.js';
 
-export type Principal = 'guest' | 'owner' | 'other' | 'superuser';
+export type { Principal };
 
 export const THUMB_SIZES = ['50x50', '40x0', '0x30', '60x30', '60x30t', '60x30b', '60x30f', '500x500f', '70x70'];
 export const RECORD_ID = 'doc000000000001';
@@ -85,27 +86,7 @@ async function animatedGif(): Promise<Buffer> {
 }
 
 export async function startFilesApp(dialect: 'sqlite' | 'postgres'): Promise<FilesApp> {
-  const t = await startTestApp(dialect);
-  const tokens: Record<Principal, string | null> = { guest: null, owner: null, other: null, superuser: null };
-  const ids = { owner: '', other: '' };
-  const call: FilesApp['call'] = async (method, path, principal, body) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (tokens[principal]) headers.authorization = tokens[principal]!;
-    const res = await fetch(t.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  };
-  await t.app.core.superusers.create('root@example.com', 'root-password-1');
-  const login = (collection: string, identity: string, password: string) =>
-    call('POST', `/api/collections/${collection}/auth-with-password`, 'guest', { identity, password });
-  tokens.superuser = (await login('_superusers', 'root@example.com', 'root-password-1')).json.token;
-  for (const name of ['owner', 'other'] as const) {
-    const password = 'user-password-1';
-    const created = await call('POST', '/api/collections/users/records', 'superuser', { email: `${name}@example.com`, password, passwordConfirm: password });
-    assert.equal(created.status, 200, JSON.stringify(created.json));
-    ids[name] = created.json.id;
-    tokens[name] = (await login('users', `${name}@example.com`, password)).json.token;
-  }
+  const { t, tokens, ids, call } = await startUsersApp(dialect);
   const ownerOnly = 'owner = @request.auth.id';
   const docs = await call('POST', '/api/collections', 'superuser', {
     name: 'docs',
