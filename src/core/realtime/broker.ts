@@ -104,6 +104,11 @@ export class RealtimeBroker {
     return this.byId.get(id);
   }
 
+  /** Whether any record-topic subscription names this collection (by name or id). */
+  hasSubscribers(collection: { name: string; id: string }): boolean {
+    return this.byCollectionRef.has(collection.name) || this.byCollectionRef.has(collection.id);
+  }
+
   /** Subscriptions naming this collection (by name or id) in a record topic. */
   *subscribedTo(collection: { name: string; id: string }): Generator<Subscribed> {
     const byName = this.byCollectionRef.get(collection.name);

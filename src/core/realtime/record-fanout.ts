@@ -61,7 +61,10 @@ export class RecordFanout {
 
   /** Committed events in commit order; their messages leave in that order. Never throws. */
   handle(events: RecordEvent[]): void {
-    this.waiting.push(...events);
+    // Most writes concern no subscriber at all: they cost nothing more than this check.
+    const wanted = events.filter((event) => this.deps.broker.hasSubscribers(event.record.collection));
+    if (wanted.length === 0) return;
+    this.waiting.push(...wanted);
     this.scheduled ??= new Promise<void>((resolve) =>
       setImmediate(() => {
         this.scheduled = null;
@@ -79,7 +82,7 @@ export class RecordFanout {
    * fails the delete.
    */
   async prepareDelete(tx: Executor, record: RecordModel): Promise<void> {
-    if (this.deps.broker.size === 0) return;
+    if (!this.deps.broker.hasSubscribers(record.collection)) return;
     const event: RecordEvent = { action: 'delete', record };
     try {
       // On PostgreSQL a failed statement would poison the transaction: a savepoint keeps
