@@ -106,10 +106,15 @@ function checkFor(
   const leads = statement.params.length >= n && candidateParams.every((value, i) => statement.params[i] === value);
   if (leads && !TIME_DEPENDENT.test(`${group.rule} ${group.filter}`)) {
     const tail = statement.params.slice(n);
-    group.compiled = { collection: record.collection, sql: statement.sql, tail, key: `${statement.sql}\0${JSON.stringify(tail)}` };
+    group.compiled = { collection: record.collection, sql: statement.sql, tail, key: `${statement.sql}\0${paramsKey(tail)}` };
     return { statement, key: group.compiled.key };
   }
-  return { statement, key: `${statement.sql}\0${JSON.stringify(statement.params)}` };
+  return { statement, key: `${statement.sql}\0${paramsKey(statement.params)}` };
+}
+
+/** Parameters as text for comparing statements; SQLite binds booleans as BigInt, which JSON refuses. */
+function paramsKey(params: SqlValue[]): string {
+  return JSON.stringify(params, (_key, value: unknown) => (typeof value === 'bigint' ? ['bigint', String(value)] : value));
 }
 
 /** Indexes of the statements of `chunk` whose check passed. */
