@@ -218,6 +218,26 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(await seen(watcher), [`create ${first}`, `create ${third}`]);
     });
 
+    test('a rule reading an account field groups subscribers by that field, not by who they are', async () => {
+      const ann = await userAuth(String(users.ann.values.id));
+      const bob = await userAuth(String(users.bob.values.id));
+      const groupsFor = async (rule: string) => {
+        const name = `by_${Math.random().toString(36).slice(2, 8)}`;
+        await core.collections.create({ name, type: 'base', listRule: rule, viewRule: rule, fields: [{ name: 'n', type: 'number' }] });
+        const listeners = [listen(ann, [`${name}/*`]), listen(bob, [`${name}/*`])];
+        await core.realtimeFanout.idle();
+        const before = core.realtimeFanout.stats().checkGroups;
+        await create(name, { n: 1 });
+        return { groups: core.realtimeFanout.stats().checkGroups - before, received: listeners.map((l) => l.received.length) };
+      };
+      // Both accounts are unverified: one check serves both.
+      assert.deepEqual(await groupsFor('@request.auth.verified = false'), { groups: 1, received: [1, 1] });
+      // Their names differ: one check each, and each gets what its own check says.
+      assert.deepEqual(await groupsFor("@request.auth.name = 'ann'"), { groups: 2, received: [1, 0] });
+      // An id is who the account is.
+      assert.deepEqual(await groupsFor(`@request.auth.id = '${String(users.bob.values.id)}'`), { groups: 2, received: [0, 1] });
+    });
+
     test('a public rule with no filter needs no query', async () => {
       for (let i = 0; i < 5; i++) listen(GUEST, ['posts/*']);
       await core.realtimeFanout.idle();

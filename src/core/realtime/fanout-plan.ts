@@ -171,11 +171,32 @@ function prepare(input: { auth: RealtimeAuth; rule: string | null; collection: C
     filter,
     query.expand ?? '',
     query.fields ?? '',
-    text.includes('@request.auth') ? identityKey(auth) : '',
+    authKey(auth, text),
     text.includes('@request.headers') ? JSON.stringify(headers) : '',
     text.includes('@request.query') ? JSON.stringify(query) : '',
   ].join('\n');
   return { auth, rule: input.rule, collection, request, checkKey, exportKey: exportKey(request, { collection, subscription }) };
+}
+
+const AUTH_MENTION = /@request\.auth(?:\.([A-Za-z_][A-Za-z0-9_]*))?/g;
+
+/**
+ * What of the subscriber's account the check reads: the values of the `@request.auth.<field>`
+ * fields the texts name, so a rule on `@request.auth.role` groups subscribers by role, not by
+ * user. Anything else after `@request.auth` (a back-relation, no field at all) depends on who
+ * the account is: then the whole identity.
+ */
+function authKey(auth: RealtimeAuth, text: string): string {
+  if (!text.includes('@request.auth')) return '';
+  const { record } = auth;
+  if (!record) return 'guest';
+  const values: string[] = [];
+  for (const [, name] of text.matchAll(AUTH_MENTION)) {
+    if (name === 'collectionId' || name === 'collectionName') continue;
+    if (name === undefined || !Object.hasOwn(record.values, name)) return identityKey(auth);
+    values.push(`${name}=${JSON.stringify(record.values[name])}`);
+  }
+  return `${record.collection.id}\n${[...new Set(values)].sort().join('\n')}`;
 }
 
 /**
