@@ -4,12 +4,14 @@ import { UsageError } from './cli/args.js';
 import { serveCommand } from './cli/serve.js';
 import { superuserCommand } from './cli/superuser.js';
 import { migrateCommand } from './cli/migrate.js';
-import { MAIN_USAGE, MIGRATE_USAGE, SERVE_USAGE, SUPERUSER_USAGE } from './cli/usage.js';
+import { typegenCommand } from './cli/typegen.js';
+import { MAIN_USAGE, MIGRATE_USAGE, SERVE_USAGE, SUPERUSER_USAGE, TYPEGEN_USAGE } from './cli/usage.js';
 
 const COMMANDS: Record<string, { run(argv: string[]): Promise<number>; usage: string }> = {
   serve: { run: serveCommand, usage: SERVE_USAGE },
   superuser: { run: superuserCommand, usage: SUPERUSER_USAGE },
   migrate: { run: migrateCommand, usage: MIGRATE_USAGE },
+  typegen: { run: typegenCommand, usage: TYPEGEN_USAGE },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -23,6 +23,12 @@ import { openBrokerMessages } from './realtime-broker.js';
 import { trackSilentConnections } from '../http/silent-connections.js';
 import { createLocalStore, createS3Store } from '../storage/index.js';
 import type { BlobStoreFactory } from '../core/files/file-storage.js';
+import type { UserMigrations } from '../core/migrations/index.js';
+import { userMigrationsFor } from './user-migrations.js';
+import { createExtensions, type Extensions } from './extensions.js';
+import { DatabaseCronLease, soloCronLease, systemCronJobs, type CronLease } from '../core/cron/index.js';
+import { AppEvent, ServeEvent } from '../core/hooks/index.js';
+import { cronRoutes } from '../http/routes/crons.js';
 
 export interface PlinthApp {
   readonly config: Config;
@@ -30,6 +36,10 @@ export interface PlinthApp {
   readonly db: Database;
   readonly core: Core;
   readonly migrations: Core['migrations'];
+  /** The project's migration files (config.migrationsDir); applied after the system ones. */
+  readonly userMigrations: UserMigrations;
+  /** Hooks, custom routes and cron jobs. */
+  readonly extensions: Extensions;
   /** Starts listening; resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting connections, waits for in-flight requests, closes the database. */
@@ -43,6 +53,8 @@ export interface OpenOptions {
   /** Apply pending system migrations on open (default true). */
   migrate?: boolean;
   logger?: Logger;
+  /** Hooks, routes and cron jobs registered before opening (library mode); fresh ones otherwise. */
+  extensions?: Extensions;
 }
 
 /** File stores: `<data dir>/storage` (PocketBase's layout), or S3 when the settings enable it. */
@@ -67,14 +79,30 @@ async function openDatabase(config: Config, logger: Logger): Promise<Database> {
 export async function openApp(config: Config, options: OpenOptions = {}): Promise<PlinthApp> {
   const logger = options.logger ?? pino({ level: options.quiet ? 'warn' : config.logLevel });
   const db = await openDatabase(config, logger);
-  let core: Core;
+  let core!: Core;
+  const extensions = options.extensions ?? createExtensions({ logger, clock: systemClock, bodyLimit: config.bodyLimit });
+  // With several nodes on PostgreSQL, a lease in the database picks the one running each tick.
+  const lease: CronLease = db.dialect.name === 'postgres' ? new DatabaseCronLease(db, logger) : soloCronLease;
+  extensions.attach({ appFor: () => core.appFor(), lease });
+  let userMigrations: UserMigrations;
   try {
     const relayMessages = await openBrokerMessages(config, db, logger);
-    core = await createCore({ db, clock: systemClock, logger, bodyLimit: config.bodyLimit, relayMessages, blobStores: blobStores(config) });
+    core = await createCore({
+      db,
+      clock: systemClock,
+      logger,
+      bodyLimit: config.bodyLimit,
+      relayMessages,
+      blobStores: blobStores(config),
+      hooks: extensions.hooks,
+    });
+    userMigrations = userMigrationsFor(config, core, logger);
     if (options.migrate !== false) {
       await core.migrations.up();
+      await userMigrations.up();
       await core.reload();
     }
+    await extensions.hooks.bootstrap.trigger(new AppEvent(core.appFor()));
   } catch (err) {
     await db.close();
     throw err;
@@ -89,28 +117,49 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
     db,
     core,
     migrations: core.migrations,
+    userMigrations,
+    extensions,
     async listen() {
       // Other nodes' record events reach this node's clients from the first request on.
       await core.startRelay();
       const edge = edgeChecks(core, config, logger);
       const realtimeWs = realtimeWsRoutes(core, { authenticate: edge.authenticate, logger });
       server = createHttpServer({
-        routes: [...buildRoutes(core, { bodyLimit: config.bodyLimit, superuserAdmits: edge.superuserAdmits }), ...realtimeWs],
+        routes: [
+          ...buildRoutes(core, { bodyLimit: config.bodyLimit, superuserAdmits: edge.superuserAdmits }),
+          ...cronRoutes(extensions.cron),
+          ...realtimeWs,
+        ],
         upgrades: realtimeWs,
+        custom: extensions.routes,
         ...edge,
         logger,
       });
       const srv = server;
       silent = trackSilentConnections(srv);
-      await new Promise<void>((resolveListen, reject) => {
-        srv.once('error', reject);
-        srv.listen(config.http.port, config.http.host, () => resolveListen());
+      const serving = new ServeEvent(core.appFor());
+      await extensions.hooks.serve.trigger(serving, async () => {
+        await new Promise<void>((resolveListen, reject) => {
+          srv.once('error', reject);
+          srv.listen(config.http.port, config.http.host, () => resolveListen());
+        });
+        const address = srv.address() as AddressInfo;
+        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        serving.address = `http://${host}:${address.port}`;
       });
-      const address = srv.address() as AddressInfo;
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return `http://${host}:${address.port}`;
+      if (!srv.listening) throw new Error('a serve hook stopped the server from starting (it did not call e.next())');
+      for (const job of systemCronJobs({ db, deleteExpiredAuthCodes: () => core.otp.deleteExpired() })) {
+        extensions.cron.add(job.id, job.expression, job.fn);
+      }
+      extensions.cron.start();
+      return serving.address;
     },
     async close() {
+      await extensions.hooks.terminate
+        .trigger(new AppEvent(core.appFor()))
+        .catch((err: unknown) => logger.error({ err }, 'hooks: a terminate handler failed'));
+      // Scheduled runs finish first; no new tick starts.
+      await extensions.cron.stop();
       // Open event streams and WebSockets never end by themselves: without this the server would wait for them.
       core.realtime.closeAll();
       if (server) {

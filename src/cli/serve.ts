@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/index.js';
-import { openApp, type PlinthApp } from '../app/index.js';
+import type { PlinthApp } from '../app/index.js';
+import { createPlinth } from '../app/plinth.js';
+import { UserModuleError } from '../app/user-modules.js';
 import { parseFlags, DATA_FLAGS, stringFlag } from './args.js';
 import { SERVE_USAGE } from './usage.js';
 
@@ -24,6 +26,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     'body-limit': { type: 'string' },
     'superuser-ips': { type: 'string' },
     'realtime-broker': { type: 'string' },
+    'migrations-dir': { type: 'string' },
+    automigrate: { type: 'boolean' },
+    'hooks-dir': { type: 'string' },
+    dev: { type: 'boolean' },
   });
   if (flags.help) {
     process.stdout.write(SERVE_USAGE);
@@ -43,12 +49,21 @@ export async function serveCommand(argv: string[]): Promise<number> {
       bodyLimit: stringFlag(flags, 'body-limit'),
       superuserIps: stringFlag(flags, 'superuser-ips'),
       realtimeBroker: stringFlag(flags, 'realtime-broker'),
+      migrationsDir: stringFlag(flags, 'migrations-dir'),
+      automigrate: flags.automigrate === true ? 'true' : undefined,
+      hooksDir: stringFlag(flags, 'hooks-dir'),
+      dev: flags.dev === true ? 'true' : undefined,
     },
     { dirExists: existsSync },
   );
   if (config.dirNote) process.stderr.write(`${config.dirNote}\n`);
 
-  const app = await openApp(config);
+  const plinth = createPlinth({ config });
+  // Background work of hooks, routes and cron jobs that rejects with nobody waiting is
+  // reported; it never takes the server down.
+  process.on('unhandledRejection', (reason: unknown) => {
+    plinth.logger.error({ err: reason }, 'a background task failed (a promise rejected with nobody waiting for it)');
+  });
   // Signals are handled from here on, so one arriving during start-up still closes cleanly.
   const stopped = new Promise<void>((resolve) => {
     let stopping = false;
@@ -56,7 +71,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       process.stderr.write(`${signal} received: finishing in-flight requests…\n`);
-      app.close().then(resolve, (err: unknown) => {
+      plinth.stop().then(resolve, (err: unknown) => {
         process.stderr.write(`error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
         resolve();
       });
@@ -66,16 +81,23 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   let address: string;
   try {
-    address = await app.listen();
+    address = await plinth.start();
   } catch (err) {
-    await app.close();
+    await plinth.stop();
+    if (err instanceof UserModuleError) {
+      process.stderr.write(`could not load the hooks: ${err.message}\n`);
+      return 1;
+    }
     throw err;
   }
+  const app = plinth.running!;
+  const hooks = plinth.hookFiles?.files().length ?? 0;
+  const hooksNote = hooks > 0 ? `${hooks} hook file${hooks === 1 ? '' : 's'} from ${config.hooksDir}${config.dev ? ', reloaded on change' : ''}\n` : '';
   // One write, so whoever reads the serving line also has the first-run link if there is one.
   const firstRun = await firstRunNotice(app, address).catch(
     (err: unknown) => `(the first-run link could not be prepared: ${err instanceof Error ? err.message : String(err)})\n`,
   );
-  process.stderr.write(`Plinth is serving the API at ${address}/api/ (${app.describeStorage()})\n${firstRun}`);
+  process.stderr.write(`Plinth is serving the API at ${address}/api/ (${app.describeStorage()})\n${hooksNote}${firstRun}`);
   await stopped;
   return 0;
 }

@@ -5,7 +5,8 @@ export const MAIN_USAGE = `Usage: plinth <command> [options]
 Commands:
   serve                         start the HTTP server
   superuser <action> EMAIL [PW] manage superuser accounts (upsert, create, update, delete)
-  migrate <up|list>             apply or list the system schema migrations
+  migrate <action>              apply, revert, create or list migrations
+  typegen                       write TypeScript types for the collections
 
 Run "plinth <command> --help" for the options of a command.
 `;
@@ -31,6 +32,14 @@ ${COMMON}
   --realtime-broker URL  redis://HOST:PORT or nats://HOST:PORT: realtime events reach the
                       other nodes through this broker instead of PostgreSQL NOTIFY (with --db
                       only) [env PLINTH_REALTIME_BROKER]
+  --migrations-dir PATH  the project's migration files, applied at start (default
+                      ./plinth_migrations) [env PLINTH_MIGRATIONS_DIR]
+  --automigrate       write a migration file for each collection change made through the
+                      API (on with --dev) [env PLINTH_AUTOMIGRATE]
+  --hooks-dir PATH    the project's hook files (*.ts, *.js), loaded at start (default
+                      ./plinth_hooks; "" for none) [env PLINTH_HOOKS_DIR]
+  --dev               development: hook files reload on change, --automigrate is on
+                      [env PLINTH_DEV]
 `;
 
 export const SUPERUSER_USAGE = `Usage: plinth superuser <action> EMAIL [PASSWORD] [options]
@@ -45,11 +54,29 @@ Options:
 ${COMMON}
 `;
 
-export const MIGRATE_USAGE = `Usage: plinth migrate <up|list> [options]
+export const MIGRATE_USAGE = `Usage: plinth migrate <action> [options]
 
-  up      apply pending system migrations
-  list    show applied and pending migrations
+Actions:
+  up              apply pending system migrations, then the pending migration files
+  down [N]        revert the last N applied migration files (default 1)
+  create NAME     write an empty migration file <unix seconds>_NAME.ts and print its path
+  collections     write a migration file importing every non-system collection as it is now
+                  (its down does nothing)
+  history-sync    forget recorded migration files that no longer exist
+  list            show applied and pending migrations (system ones first)
 
 Options:
+${COMMON}
+  --migrations-dir PATH  the project's migration files (default ./plinth_migrations)
+                      [env PLINTH_MIGRATIONS_DIR]
+`;
+
+export const TYPEGEN_USAGE = `Usage: plinth typegen [options]
+
+Writes TypeScript types for every collection (records, create/update bodies, expand, and a
+typed client for the pocketbase SDK). Regenerate after schema changes.
+
+Options:
+  --out FILE, -o FILE write the types to FILE, or to stdout with "-" (default ./plinth_types.ts)
 ${COMMON}
 `;

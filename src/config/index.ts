@@ -25,6 +25,14 @@ export interface Config {
    * this broker instead of PostgreSQL NOTIFY. Ignored on SQLite (one node).
    */
   realtimeBroker: string | null;
+  /** Directory of the project's migration files (relative to the working directory). */
+  migrationsDir: string;
+  /** Collection changes made through the API are written as migration files. */
+  automigrate: boolean;
+  /** Directory of the project's hook files (relative to the working directory); '' for none. */
+  hooksDir: string;
+  /** Development mode: hook files reload on change, collection changes become migration files. */
+  dev: boolean;
   /** Set when the data directory was chosen because ./pb_data existed. */
   dirNote: string | null;
 }
@@ -40,6 +48,10 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   superuserIps: [],
   realtimeBroker: null,
+  migrationsDir: 'plinth_migrations',
+  automigrate: false,
+  hooksDir: 'plinth_hooks',
+  dev: false,
   dirNote: null,
 };
 
@@ -91,6 +103,13 @@ function parseBrokerUrl(value: string): string {
   return value.trim();
 }
 
+function parseSwitch(value: string, name: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(lower)) return false;
+  throw new ConfigError(`invalid ${name} value "${value}" (true or false)`);
+}
+
 /** Settings given explicitly (flags or env), before defaults are applied. */
 export interface ConfigOverrides {
   http?: string;
@@ -101,6 +120,12 @@ export interface ConfigOverrides {
   logLevel?: string;
   superuserIps?: string;
   realtimeBroker?: string;
+  migrationsDir?: string;
+  hooksDir?: string;
+  /** `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` (a bare flag is passed as `true`). */
+  dev?: string;
+  /** `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` (a bare flag is passed as `true`). */
+  automigrate?: string;
 }
 
 export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
@@ -113,6 +138,10 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOv
   if (env.PLINTH_LOG_LEVEL) out.logLevel = env.PLINTH_LOG_LEVEL;
   if (env.PLINTH_SUPERUSER_IPS !== undefined) out.superuserIps = env.PLINTH_SUPERUSER_IPS;
   if (env.PLINTH_REALTIME_BROKER) out.realtimeBroker = env.PLINTH_REALTIME_BROKER;
+  if (env.PLINTH_MIGRATIONS_DIR) out.migrationsDir = env.PLINTH_MIGRATIONS_DIR;
+  if (env.PLINTH_HOOKS_DIR !== undefined) out.hooksDir = env.PLINTH_HOOKS_DIR;
+  if (env.PLINTH_DEV) out.dev = env.PLINTH_DEV;
+  if (env.PLINTH_AUTOMIGRATE) out.automigrate = env.PLINTH_AUTOMIGRATE;
   return out;
 }
 
@@ -133,6 +162,11 @@ export function loadConfig(
   if (merged.logLevel) config.logLevel = merged.logLevel;
   if (merged.superuserIps !== undefined) config.superuserIps = parseIpList(merged.superuserIps, 'superuser IPs');
   if (merged.realtimeBroker) config.realtimeBroker = parseBrokerUrl(merged.realtimeBroker);
+  if (merged.migrationsDir) config.migrationsDir = merged.migrationsDir;
+  if (merged.hooksDir !== undefined) config.hooksDir = merged.hooksDir;
+  if (merged.dev !== undefined) config.dev = parseSwitch(merged.dev, 'dev');
+  if (merged.automigrate !== undefined) config.automigrate = parseSwitch(merged.automigrate, 'automigrate');
+  else if (config.dev) config.automigrate = true;
   if (merged.dir) {
     config.dir = merged.dir;
   } else if (options.dirExists && !options.dirExists('plinth_data') && options.dirExists('pb_data')) {

@@ -10,7 +10,7 @@ import { SuperuserService } from './auth/superusers.js';
 import { OAuth2Service, builtInProviders } from './auth/oauth2/index.js';
 import { OtpService } from './auth/otp.js';
 import { SettingsStore } from './settings.js';
-import { MailService } from './mail/index.js';
+import { MailService, type MailMessage } from './mail/index.js';
 import { systemMigrations } from './migrations/system.js';
 import { createAccessCompiler } from './rules/access-compiler.js';
 import { ruleValidator } from './rules/rule-validator.js';
@@ -18,6 +18,8 @@ import { oauth2RedirectTarget, RealtimeBroker, RecordFanout, syncClientAuth } fr
 import { MessageRelay, type RealtimeRelay } from './realtime/relay.js';
 import type { RecordEvent } from './records/events.js';
 import { FileStorage, type BlobStoreFactory } from './files/file-storage.js';
+import { HookApp, Hooks, MailerEvent, RecordRequests, recordWriteHooks } from './hooks/index.js';
+import type { Executor } from '../db/types.js';
 
 export interface CoreOptions {
   db: Database;
@@ -28,6 +30,8 @@ export interface CoreOptions {
   relayMessages?: NodeMessages;
   /** Makes the file stores (local directory, S3); the settings choose between them. */
   blobStores: BlobStoreFactory;
+  /** The hooks extension code bound already (library mode binds before the database opens). */
+  hooks?: Hooks;
 }
 
 export interface Core {
@@ -60,6 +64,12 @@ export interface Core {
   readonly files: FileStorage;
   /** Reloads collections and settings from the database (after migrations, or a change elsewhere). */
   reload(): Promise<void>;
+  /** Every hook extension code can bind to (see hooks/catalog.ts). */
+  readonly hooks: Hooks;
+  /** The record API's requests, through their request hooks (REST and batch). */
+  readonly recordRequests: RecordRequests;
+  /** `e.app` for extension code: over the database, or bound to a transaction. */
+  appFor(exec?: Executor): HookApp;
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
@@ -118,7 +128,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   oauth2.redirects.attach(oauth2RedirectTarget(realtime));
   const otp = new OtpService({ db, clock, logger, collections: registry, records, auth, mail });
   const migrations = new Migrator(db, systemMigrations(clock), { clock });
+  const hooks = options.hooks ?? new Hooks();
+  const appDeps = { records, collections: registry, access, settings: () => settings.get(), sendMail: async (m: MailMessage) => mail.send(m), logger };
+  const appFor = (exec?: Executor) => new HookApp(appDeps, exec ?? db);
+  records.useWriteHooks(recordWriteHooks(hooks, { appFor, logger }));
+  mail.beforeSend = async (message) => {
+    if (hooks.mailerSend.length === 0) return message;
+    const event = new MailerEvent(appFor(), message);
+    let send = false;
+    await hooks.mailerSend.trigger(event, () => {
+      send = true;
+    });
+    return send ? event.message : null;
+  };
   return {
+    hooks,
+    recordRequests: new RecordRequests({ records, hooks, appFor }),
+    appFor,
     db,
     clock,
     logger,

@@ -1,7 +1,7 @@
 // The error edge: domain errors (statuses from core/errors/status.ts) rendered as PocketBase's body.
 // Unknown errors are normalised here: the client gets a generic 500 body, the log gets the rest.
 import type { ErrorData } from '../core/errors/index.js';
-import { AppError, DEFAULT_MESSAGES, STATUS_BY_CODE } from '../core/errors/index.js';
+import { AppError, DEFAULT_MESSAGES, STATUS_BY_CODE, apiErrorParts } from '../core/errors/index.js';
 
 export { STATUS_BY_CODE };
 
@@ -12,6 +12,12 @@ export interface ErrorBody {
 }
 
 export function toErrorBody(err: unknown): { body: ErrorBody; internal: boolean } {
+  // Thrown by extension code (any copy of the module): the status it chose.
+  const api = apiErrorParts(err);
+  if (api) {
+    const message = sentence(api.message || (api.status >= 500 ? DEFAULT_MESSAGES.internal : DEFAULT_MESSAGES.bad_request));
+    return { body: { data: sentenceData(api.data), message, status: api.status }, internal: api.status >= 500 };
+  }
   if (err instanceof AppError) {
     const status = STATUS_BY_CODE[err.code];
     // Key order as PocketBase encodes its error struct: data, message, status.

@@ -27,6 +27,14 @@ export interface HttpServerOptions {
    * a WebSocket upgrade to any other path is answered 404 and its socket closed.
    */
   upgrades?: Route[];
+  /**
+   * Routes and middlewares added by extension code: its routes answer what no built-in route
+   * takes; its global middlewares run around every built-in route too.
+   */
+  custom?: {
+    find(method: string, path: string): { handler: Handler; params: Record<string, string | undefined> } | null;
+    around(ctx: HttpContext, handler: () => Promise<void> | void): Promise<void> | void;
+  };
   logger: Logger;
 }
 
@@ -38,8 +46,10 @@ const CORS_HEADERS = {
 
 export function createHttpServer(options: HttpServerOptions): Server {
   const router = FindMyWay<FindMyWay.HTTPVersion.V1>({ ignoreTrailingSlash: true, maxParamLength: 2048 });
+  const custom = options.custom;
   for (const route of options.routes) {
-    const handler = guarded(route, options.guards ?? []);
+    const inner = guarded(route, options.guards ?? []);
+    const handler: Handler = custom ? (ctx) => custom.around(ctx, () => inner(ctx)) : inner;
     router.on(route.method, route.path, (req, res, params) => {
       void run({ req, res, params: params as Record<string, string | undefined> }, handler, options);
     });
@@ -57,9 +67,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const found = router.find(req.method as FindMyWay.HTTPMethod, pathOf(req.url ?? '/'));
     if (found) {
       found.handler(req, res, found.params, undefined, found.searchParams);
-    } else {
-      void run({ req, res, params: {} }, unmatched, options);
+      return;
     }
+    const extra = custom?.find(req.method ?? 'GET', pathOf(req.url ?? '/'));
+    void run({ req, res, params: extra?.params ?? {} }, extra?.handler ?? unmatched, options);
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, serve);
   const upgrades = new Map((options.upgrades ?? []).map((route) => [`${route.method} ${route.path}`, guarded(route, options.guards ?? [])]));

@@ -61,12 +61,12 @@ export async function runCliToEnd(
   return { code, stdout, stderr };
 }
 
-export async function startServer(options: { dir?: string; db?: string; extraArgs?: string[] } = {}): Promise<RunningServer> {
+export async function startServer(options: { dir?: string; db?: string; extraArgs?: string[]; cwd?: string } = {}): Promise<RunningServer> {
   const dir = options.dir ?? tempDir();
   const port = await freePort();
   const args = ['serve', '--dir', dir, '--http', `127.0.0.1:${port}`, ...(options.extraArgs ?? [])];
   if (options.db) args.push('--db', options.db);
-  const child = runCli(args, { env: { PLINTH_LOG_LEVEL: 'warn' } });
+  const child = runCli(args, { cwd: options.cwd, env: { PLINTH_LOG_LEVEL: 'warn' } });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -41,6 +41,19 @@ export interface CollectionServiceOptions {
   oauth2Providers?: ReadonlySet<string>;
 }
 
+/** One committed change made through `create`, `update`, `delete` or `importCollections`. */
+export type CollectionChange =
+  | { readonly kind: 'created'; readonly after: Collection }
+  | { readonly kind: 'updated'; readonly before: Collection; readonly after: Collection }
+  | { readonly kind: 'deleted'; readonly before: Collection }
+  | {
+      readonly kind: 'imported';
+      /** Every collection before and after the import (system ones included). */
+      readonly before: readonly Collection[];
+      readonly after: readonly Collection[];
+      readonly deleteMissing: boolean;
+    };
+
 const TYPE_DATA_MESSAGE = 'Failed to load the collection type data due to invalid formatting.';
 
 /** Schema failures reach clients as a safe message; the engine's own text stays in `cause`. */
@@ -61,6 +74,11 @@ const fieldsWithoutIds = (c: Collection): string =>
 export class CollectionService {
   /** Told of each collection removed (by delete or import), after the commit. Must not throw. */
   readonly onRemoved: Array<(collection: Collection) => void> = [];
+  /**
+   * Told of each change after its commit and awaited in order (automigrate writes its file
+   * before the API answers). Must not throw: the change is already committed.
+   */
+  readonly onChanged: Array<(change: CollectionChange) => Promise<void> | void> = [];
   private readonly db: Database;
   private readonly store: CollectionStore;
   private readonly clock: Clock;
@@ -77,6 +95,11 @@ export class CollectionService {
       validateRule: options.validateRule,
       oauth2Providers: options.oauth2Providers,
     };
+  }
+
+  /** What saving needs besides the database; migrations save inside their own transaction with it. */
+  get saveSettings(): SaveSettings {
+    return this.settings;
   }
 
   /** Blank collections of each type, as the admin UI starts from them (no ids, no secrets). */
@@ -145,6 +168,8 @@ export class CollectionService {
     }
     await this.store.changed();
     await this.refreshDependentViews(next.id);
+    const after = this.store.find(next.id) ?? next;
+    await this.announce(original ? { kind: 'updated', before: original, after } : { kind: 'created', after });
     return next;
   }
 
@@ -193,6 +218,7 @@ export class CollectionService {
     }
     await this.store.changed();
     this.removed([collection]);
+    await this.announce({ kind: 'deleted', before: collection });
     return collection;
   }
 
@@ -215,7 +241,12 @@ export class CollectionService {
     await this.refreshDependentViews('');
     const kept = new Set(this.store.list().map((c) => c.id));
     this.removed(before.filter((c) => !kept.has(c.id)));
+    await this.announce({ kind: 'imported', before, after: [...this.store.list()], deleteMissing });
     return imported;
+  }
+
+  private async announce(change: CollectionChange): Promise<void> {
+    for (const listener of this.onChanged) await listener(change);
   }
 
   private removed(collections: Collection[]): void {

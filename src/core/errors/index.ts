@@ -1,2 +1,3 @@
 export * from './app-error.js';
 export * from './status.js';
+export * from './api-errors.js';

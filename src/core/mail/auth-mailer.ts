@@ -125,7 +125,7 @@ export class MailService implements AuthMailer {
 
   // The AuthMailer methods promise never to throw: a mail that cannot even be rendered is
   // logged and dropped, like one the server refuses for good.
-  private enqueue(kind: MailKind, build: () => { kind: MailKind; message: MailMessage }): void {
+  private enqueue(kind: MailKind | 'custom', build: () => { message: MailMessage }): void {
     let message: MailMessage;
     try {
       message = build().message;
@@ -137,6 +137,26 @@ export class MailService implements AuthMailer {
       this.deps.logger.warn({ kind }, 'mail not sent: the record has no email address');
       return;
     }
-    this.outbox.enqueue(message, kind);
+    if (!this.beforeSend) {
+      this.outbox.enqueue(message, kind);
+      return;
+    }
+    this.beforeSend(message, kind).then(
+      (changed) => {
+        if (changed) this.outbox.enqueue(changed, kind);
+      },
+      (err: unknown) => this.deps.logger.error({ kind, err }, 'mail not sent: a send hook failed'),
+    );
+  }
+
+  /**
+   * Extension code that sees each mail before it is queued: it may change it, or answer null
+   * to drop it. Runs in the background, after the request that caused the mail.
+   */
+  beforeSend: ((message: MailMessage, kind: MailKind | 'custom') => Promise<MailMessage | null>) | null = null;
+
+  /** Sends a mail composed by extension code (through the send hook and the outbox). */
+  send(message: MailMessage): void {
+    this.enqueue('custom', () => ({ message }));
   }
 }

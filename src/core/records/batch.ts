@@ -3,7 +3,7 @@
 // rolls everything back and is reported under `data.requests.<index>`.
 import { DbError } from '../../db/errors.js';
 import type { Database, Executor } from '../../db/types.js';
-import { AppError, badRequest, fieldError, forbidden, isAppError, STATUS_BY_CODE, type ErrorData } from '../errors/index.js';
+import { AppError, apiErrorParts, badRequest, fieldError, forbidden, isAppError, STATUS_BY_CODE, type ErrorData } from '../errors/index.js';
 import type { RequestInfo } from '../rules/request-info.js';
 import type { RecordService } from './service.js';
 
@@ -26,6 +26,33 @@ export interface BatchRequest {
 export interface BatchResult {
   status: number;
   body: unknown;
+}
+
+/**
+ * How sub-requests are carried out: the record API's own requests (with their request hooks),
+ * answering a status and a body.
+ */
+export interface BatchWrites {
+  create(ref: string, request: RequestInfo, body: Record<string, unknown>, options: { exec: Executor; expand: string | null }): Promise<BatchResult>;
+  update(
+    target: { ref: string; id: string },
+    request: RequestInfo,
+    body: Record<string, unknown>,
+    options: { exec: Executor; expand: string | null },
+  ): Promise<BatchResult>;
+  delete(target: { ref: string; id: string }, request: RequestInfo, options: { exec: Executor }): Promise<BatchResult>;
+}
+
+/** Sub-requests straight through the records service (no request hooks). */
+export function serviceWrites(records: RecordService): BatchWrites {
+  return {
+    create: async (ref, request, body, options) => ({ status: 200, body: await records.create(ref, request, body, options) }),
+    update: async (target, request, body, options) => ({ status: 200, body: await records.update(target, request, body, options) }),
+    delete: async (target, request, options) => {
+      await records.delete(target.ref, target.id, request, options);
+      return { status: 204, body: null };
+    },
+  };
 }
 
 /** A sub-request's JSON after the caller applies its own `fields` picking. */
@@ -93,7 +120,7 @@ export function parseBatchBody(data: Record<string, unknown>, settings: BatchSet
 }
 
 export async function runBatch(
-  deps: { db: Database; records: RecordService },
+  deps: { db: Database; records: RecordService; writes?: BatchWrites },
   requests: BatchRequest[],
   options: { request: RequestInfo; settings: BatchSettings; present: BatchPresenter; now?: () => number },
 ): Promise<BatchResult[]> {
@@ -110,7 +137,7 @@ export async function runBatch(
         // PostgreSQL cancels a statement that would outlive the batch; SQLite runs each
         // statement to its end, so there the limit applies between sub-requests.
         if (tx.dialect.name === 'postgres') await tx.run(`SET LOCAL statement_timeout = ${remaining}`);
-        results.push(await runOne(tx, deps.records, requests[index]!, options));
+        results.push(await runOne(tx, { records: deps.records, writes: deps.writes ?? serviceWrites(deps.records) }, requests[index]!, options));
       }
       return results;
     });
@@ -137,15 +164,16 @@ function isStatementTimeout(err: unknown): boolean {
 }
 
 function statusOf(err: AppError): number {
-  return STATUS_BY_CODE[err.code];
+  return apiErrorParts(err)?.status ?? STATUS_BY_CODE[err.code];
 }
 
 async function runOne(
   tx: Executor,
-  records: RecordService,
+  deps: { records: RecordService; writes: BatchWrites },
   item: BatchRequest,
   options: { request: RequestInfo; present: BatchPresenter },
 ): Promise<BatchResult> {
+  const { records, writes } = deps;
   const action = parseAction(item);
   if (!action) throw badRequest('Unknown batch request action.');
   const body = item.body ?? {};
@@ -153,25 +181,23 @@ async function runOne(
   for (const [k, v] of action.query) if (!(k in query)) query[k] = v;
   const request: RequestInfo = { ...options.request, method: item.method.toUpperCase(), body, query, context: 'batch' };
   const expand = action.query.get('expand');
+  const presented = (result: BatchResult): BatchResult =>
+    result.body === null ? result : { status: result.status, body: options.present(result.body, action.query) };
   switch (action.kind) {
     case 'create':
-      return { status: 200, body: options.present(await records.create(action.collection, request, body, { exec: tx, expand }), action.query) };
+      return presented(await writes.create(action.collection, request, body, { exec: tx, expand }));
     case 'upsert': {
       const id = body.id === undefined || body.id === null ? '' : String(body.id);
       const collection = records.collection(action.collection);
       const exists = id !== '' && (await tx.get(`SELECT 1 AS "x" FROM ${tx.dialect.quoteIdent(collection.name)} WHERE "id" = ?`, [id]));
       const result = exists
-        ? await records.update({ ref: action.collection, id }, { ...request, method: 'PATCH' }, body, { exec: tx, expand })
-        : await records.create(action.collection, { ...request, method: 'POST' }, body, { exec: tx, expand });
-      return { status: 200, body: options.present(result, action.query) };
+        ? await writes.update({ ref: action.collection, id }, { ...request, method: 'PATCH' }, body, { exec: tx, expand })
+        : await writes.create(action.collection, { ...request, method: 'POST' }, body, { exec: tx, expand });
+      return presented(result);
     }
     case 'update':
-      return {
-        status: 200,
-        body: options.present(await records.update({ ref: action.collection, id: action.id }, request, body, { exec: tx, expand }), action.query),
-      };
+      return presented(await writes.update({ ref: action.collection, id: action.id }, request, body, { exec: tx, expand }));
     case 'delete':
-      await records.delete(action.collection, action.id, request, { exec: tx });
-      return { status: 204, body: null };
+      return writes.delete({ ref: action.collection, id: action.id }, request, { exec: tx });
   }
 }

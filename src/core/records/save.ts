@@ -20,6 +20,7 @@ import { uploadError } from '../files/upload-validation.js';
 import type { AppliedInput } from './input.js';
 import type { RecordModel } from './record.js';
 import { insertRecord, updateRecord } from './repository.js';
+import { NO_WRITE_HOOKS, type RecordWriteHooks, type WriteStage } from './write-hooks.js';
 
 export type AccessLevel = 'default' | 'manager' | 'superuser';
 
@@ -37,6 +38,8 @@ export interface SaveOptions {
   clock: Clock;
   /** The transaction's file side: uploads are stored through it (see upload-changes.ts). */
   files?: FileChanges | null;
+  /** Extension code around the write's stages (see write-hooks.ts). */
+  hooks?: RecordWriteHooks;
 }
 
 function failMessage(isNew: boolean): string {
@@ -144,12 +147,30 @@ function uniqueErrors(err: DbError, collection: Collection): ErrorData | null {
   return Object.keys(data).length > 0 ? data : null;
 }
 
-export async function saveRecord(exec: Executor, record: RecordModel, options: SaveOptions): Promise<void> {
+/**
+ * Validates and writes one record: the write stage wraps validation, then the row's write
+ * (see write-hooks.ts), all inside the caller's transaction. Resolves with whether it wrote.
+ */
+export async function saveRecord(exec: Executor, record: RecordModel, options: SaveOptions): Promise<boolean> {
+  const hooks = options.hooks ?? NO_WRITE_HOOKS;
+  const stage: WriteStage = { action: options.isNew ? 'create' : 'update', exec, record, applied: options.applied };
+  let written = false;
+  await hooks.write(stage, async () => {
+    await hooks.validate(stage, () => validateRecord(exec, record, options));
+    await hooks.execute(stage, async () => {
+      await persistRecord(exec, record, options);
+      written = true;
+    });
+  });
+  // False when extension code stopped the chain without calling next(): nothing was written.
+  return written;
+}
+
+async function validateRecord(exec: Executor, record: RecordModel, options: SaveOptions): Promise<void> {
   const { collection } = record;
-  const isAuth = collection.type === 'auth';
   const message = failMessage(options.isNew);
 
-  if (isAuth) {
+  if (collection.type === 'auth') {
     const formErrors = await checkAuthForm(record, options);
     if (Object.keys(formErrors).length > 0) throw new ValidationError(formErrors, message);
   }
@@ -166,13 +187,16 @@ export async function saveRecord(exec: Executor, record: RecordModel, options: S
   const relErrors = await relationErrors(exec, record, options);
   for (const [name, err] of Object.entries(relErrors)) errors[name] ??= err;
   if (Object.keys(errors).length > 0) throw new ValidationError(errors, message);
+}
 
+async function persistRecord(exec: Executor, record: RecordModel, options: SaveOptions): Promise<void> {
+  const { collection } = record;
+  const message = failMessage(options.isNew);
   for (const [name, plain] of options.applied.plainPasswords) {
     const field = collection.fields.find((f) => f.name === name);
     if (field?.type === 'password' && plain !== '') record.values[name] = await hashPassword(field, plain);
   }
-  if (isAuth) await prepareAuthSecrets(exec, record, options);
-
+  if (collection.type === 'auth') await prepareAuthSecrets(exec, record, options);
   // Files go to the store before the row is written; a failure from here on rolls them back.
   if (options.files) {
     // A store that fails (S3 down, disk full) fails the write as PocketBase does: a 400

@@ -2,7 +2,7 @@
 // create, update, delete — with PocketBase's rule semantics:
 //   null rule  → superusers only (403);  ""  → everyone;  an expression → a SQL filter:
 //   list drops rows, view/update/delete answer 404, create answers 400.
-import type { Database, Executor } from '../../db/types.js';
+import type { Database, Executor, TransactionExecutor } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Collection } from '../collections/model.js';
 import { zeroValue } from '../collections/fields/index.js';
@@ -12,7 +12,7 @@ import type { AccessCompiler } from '../rules/access.js';
 import type { RequestInfo } from '../rules/request-info.js';
 import { expandRecords } from './expand.js';
 import { exportRecord } from './export.js';
-import { applyInput } from './input.js';
+import { applyInput, type AppliedInput } from './input.js';
 import { parseListParams } from './list-params.js';
 import type { RecordModel } from './record.js';
 import { decodeRow, deleteRecordRow, findRecordById, isStorableId, selectColumns } from './repository.js';
@@ -24,12 +24,10 @@ import type { CommittedListener, RecordEvent } from './events.js';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../../storage/types.js';
 import { FileChanges, recordFilesPrefix } from '../files/upload-changes.js';
+import { NO_WRITE_HOOKS, type RecordWriteHooks } from './write-hooks.js';
+import { WriteScopes, type WriteScope } from './write-scope.js';
 
-type WriteFn = (
-  tx: Executor,
-  announce: (event: RecordEvent) => void,
-  files: FileChanges | null,
-) => Promise<RecordModel | undefined>;
+type WriteFn = (tx: Executor, scope: WriteScope) => Promise<RecordModel | undefined>;
 
 export interface CollectionRegistry {
   byNameOrId(ref: string): Collection | undefined;
@@ -42,6 +40,12 @@ export interface RecordServiceDeps {
   collections: CollectionRegistry;
   access: AccessCompiler;
   clock: Clock;
+}
+
+/** A record about to be saved by a create or update request, with the input applied to it. */
+export interface RecordDraft {
+  record: RecordModel;
+  applied: AppliedInput;
 }
 
 export interface ListResult {
@@ -62,13 +66,22 @@ export class RecordService {
    * included), e.g. to check rules that read rows the cascade is about to change.
    */
   readonly onDeleting: Array<(tx: Executor, record: RecordModel) => Promise<void>> = [];
-  /** Events of the transactions opened by `transaction()`, waiting for their commit. */
-  private readonly pending = new WeakMap<Executor, RecordEvent[]>();
-  /** The file side of the transactions opened by `transaction()`. */
-  private readonly pendingFiles = new WeakMap<Executor, FileChanges>();
   private files: { store: () => BlobStore; logger?: Logger } | null = null;
+  private writeHooks: RecordWriteHooks = NO_WRITE_HOOKS;
+  private readonly scopes: WriteScopes;
 
-  constructor(private readonly deps: RecordServiceDeps) {}
+  constructor(private readonly deps: RecordServiceDeps) {
+    this.scopes = new WriteScopes({
+      newFiles: () => (this.files ? new FileChanges({ store: this.files.store(), logger: this.files.logger }) : null),
+      hooks: () => this.writeHooks,
+      publish: (events) => this.publish(events),
+    });
+  }
+
+  /** Extension code around every model write from now on (see write-hooks.ts). */
+  useWriteHooks(hooks: RecordWriteHooks): void {
+    this.writeHooks = hooks;
+  }
 
   /**
    * Gives record writes a file store: uploads are stored with their record, the files an
@@ -89,39 +102,27 @@ export class RecordService {
     });
   }
 
-  private newFileChanges(): FileChanges | null {
-    return this.files ? new FileChanges({ store: this.files.store(), logger: this.files.logger }) : null;
-  }
-
-  /** Runs `fn`; its stored uploads are removed when it fails, replaced files go once it succeeded. */
-  private async withFiles<T>(files: FileChanges | null, fn: () => Promise<T>): Promise<T> {
-    let result: T;
-    try {
-      result = await fn();
-    } catch (err) {
-      await files?.rollback();
-      throw err;
-    }
-    await files?.commit();
-    return result;
-  }
-
   /**
    * A transaction whose record writes (made with `exec: tx`) are announced only after it
-   * commits, all together and in order; a rollback announces nothing.
+   * commits, all together and in order; a rollback announces nothing. Given `within` (a
+   * transaction opened here), it nests as a savepoint of that one and shares its fate.
    */
-  async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
-    const events: RecordEvent[] = [];
-    const files = this.newFileChanges();
-    const result = await this.withFiles(files, () =>
+  async transaction<T>(fn: (tx: TransactionExecutor) => Promise<T>, within?: Executor): Promise<T> {
+    if (within && within !== this.deps.db && 'transaction' in within) {
+      // A savepoint: its writes share the outer transaction's fate (and announcements).
+      const outer = this.scopes.of(within) ?? this.scopes.open();
+      return (within as TransactionExecutor).transaction(async (tx) => {
+        this.scopes.attach(tx, outer);
+        return fn(tx);
+      });
+    }
+    const scope = this.scopes.open();
+    return this.scopes.run(scope, () =>
       this.deps.db.transaction(async (tx) => {
-        this.pending.set(tx, events);
-        if (files) this.pendingFiles.set(tx, files);
+        this.scopes.attach(tx, scope);
         return fn(tx);
       }),
     );
-    this.publish(events);
-    return result;
   }
 
   /**
@@ -129,7 +130,7 @@ export class RecordService {
    * its transaction. Only transactions opened through `transaction()` are visible here.
    */
   noteWrite(exec: Executor, event: RecordEvent): void {
-    this.pending.get(exec)?.push(event);
+    this.scopes.of(exec)?.announce(event);
   }
 
   /**
@@ -142,22 +143,21 @@ export class RecordService {
     options: { ownTransaction: boolean } = { ownTransaction: true },
   ): Promise<RecordModel | undefined> {
     if (exec && exec !== this.deps.db) {
-      // The caller's transaction: its own commit announces (when it was opened here), and
-      // its own end keeps or removes the files (a transaction opened elsewhere takes none).
-      return write(exec, (event) => this.noteWrite(exec, event), this.pendingFiles.get(exec) ?? null);
+      // The caller's transaction: its own end announces, keeps or removes the files and
+      // tells the hooks (when it was opened here; one opened elsewhere gets a scope of its own
+      // that never publishes, as before).
+      const scope = this.scopes.of(exec) ?? this.scopes.open();
+      return write(exec, scope);
     }
-    const events: RecordEvent[] = [];
-    const announce = (event: RecordEvent) => {
-      events.push(event);
-    };
-    const files = this.newFileChanges();
-    const result = await this.withFiles(files, () =>
+    const scope = this.scopes.open();
+    return this.scopes.run(scope, () =>
       options.ownTransaction && !exec
-        ? this.deps.db.transaction((tx) => write(tx, announce, files))
-        : write(this.deps.db, announce, files),
+        ? this.deps.db.transaction((tx) => {
+            this.scopes.attach(tx, scope);
+            return write(tx, scope);
+          })
+        : write(this.deps.db, scope),
     );
-    this.publish(events);
-    return result;
   }
 
   private deleteContext(tx: Executor, announce: (event: RecordEvent) => void) {
@@ -176,6 +176,11 @@ export class RecordService {
     for (const listener of this.onCommitted) listener(events);
   }
 
+  /** The database handle reads outside a transaction go through. */
+  get executor(): Executor {
+    return this.deps.db;
+  }
+
   collection(ref: string): Collection {
     const collection = this.deps.collections.byNameOrId(ref);
     if (!collection) throw notFound('Missing collection context.');
@@ -190,6 +195,13 @@ export class RecordService {
 
   /** The list endpoint. `query` is the full URL query (expand and fields are read from it too). */
   async list(ref: string, request: RequestInfo, query: URLSearchParams): Promise<ListResult> {
+    const { records, ...page } = await this.findPage(ref, request, query);
+    const items = await this.present(this.deps.db, records, request, query.get('expand'));
+    return { ...page, items };
+  }
+
+  /** The list endpoint's records (rules and the client's filter, sort and page applied), not yet exported. */
+  async findPage(ref: string, request: RequestInfo, query: URLSearchParams): Promise<Omit<ListResult, 'items'> & { collection: Collection; records: RecordModel[] }> {
     const collection = this.collection(ref);
     if (collection.listRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
     checkClientParams(request, query);
@@ -208,17 +220,55 @@ export class RecordService {
       totalPages = Math.ceil(totalItems / params.perPage);
     }
     const records = (await rowsPromise).map((row) => decodeRow(collection, row));
-    const items = await this.present(exec, records, request, query.get('expand'));
-    return { page: params.page, perPage: params.perPage, totalItems, totalPages, items };
+    return { collection, records, page: params.page, perPage: params.perPage, totalItems, totalPages };
   }
 
   async view(ref: string, id: string, request: RequestInfo, query: URLSearchParams): Promise<Record<string, unknown>> {
+    const record = await this.findForView(ref, id, request);
+    const [out] = await this.present(this.deps.db, [record], request, query.get('expand'));
+    return out!;
+  }
+
+  /** The view endpoint's record (view rule applied), not yet exported; 404 when missing or not allowed. */
+  async findForView(ref: string, id: string, request: RequestInfo): Promise<RecordModel> {
     const collection = this.collection(ref);
     if (collection.viewRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
     const record = await this.findWithRule(this.deps.db, { collection, id }, { request, rule: collection.viewRule });
     if (!record) throw notFound();
-    const [out] = await this.present(this.deps.db, [record], request, query.get('expand'));
-    return out!;
+    return record;
+  }
+
+  /**
+   * The record a create request would save — built from the body, not yet checked or written —
+   * for request hooks to see and change before `create(…, { draft })` saves it.
+   */
+  draftCreate(ref: string, request: RequestInfo, body: Record<string, unknown>): RecordDraft {
+    const collection = this.writable(ref);
+    if (collection.createRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    const record = this.newRecord(collection);
+    const applied = applyInput(record, body, request.isSuperuser);
+    const chosenId = goToString(body.id);
+    if (chosenId !== '') record.values.id = chosenId;
+    return { record, applied };
+  }
+
+  /** The stored record with the update's body applied (no rule checked yet); 404 when missing. */
+  async draftUpdate(target: { ref: string; id: string }, request: RequestInfo, body: Record<string, unknown>, exec?: Executor): Promise<RecordDraft> {
+    const collection = this.writable(target.ref);
+    if (collection.updateRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    const current = await findRecordById(exec ?? this.deps.db, collection, target.id);
+    if (!current) throw notFound();
+    const record: RecordModel = { collection, values: { ...current.values } };
+    return { record, applied: applyInput(record, body, request.isSuperuser) };
+  }
+
+  /** The record a delete request would remove (no rule checked yet); 404 when missing. */
+  async findForDelete(ref: string, id: string, request: RequestInfo, exec?: Executor): Promise<RecordModel> {
+    const collection = this.writable(ref);
+    if (collection.deleteRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    const record = await findRecordById(exec ?? this.deps.db, collection, id);
+    if (!record) throw notFound();
+    return record;
   }
 
   /** Loads a record through an access rule (`''` = open); null when missing or not allowed. */
@@ -243,15 +293,12 @@ export class RecordService {
     ref: string,
     request: RequestInfo,
     body: Record<string, unknown>,
-    options: { exec?: Executor; expand?: string | null } = {},
+    options: { exec?: Executor; expand?: string | null; draft?: RecordDraft } = {},
   ): Promise<Record<string, unknown>> {
     const collection = this.writable(ref);
     if (collection.createRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run: WriteFn = async (tx, announce, files) => {
-      const record = this.newRecord(collection);
-      const applied = applyInput(record, body, request.isSuperuser);
-      const chosenId = goToString(body.id);
-      if (chosenId !== '') record.values.id = chosenId;
+    const run: WriteFn = async (tx, scope) => {
+      const { record, applied } = options.draft ?? this.draftCreate(ref, request, body);
       let access: AccessLevel = request.isSuperuser ? 'superuser' : 'default';
       if (!request.isSuperuser) {
         const ruleRequest = { ...request, body: applied.resolvedBody };
@@ -260,12 +307,13 @@ export class RecordService {
           access = 'manager';
         }
       }
-      await saveRecord(tx, record, {
+      const written = await saveRecord(tx, record, {
         ...this.saveContext(),
         isNew: true,
         applied,
         access,
-        files,
+        files: scope.files,
+        hooks: scope.hooks,
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
@@ -274,10 +322,10 @@ export class RecordService {
         await tx.run(`DELETE FROM "${SUPERUSERS_COLLECTION}" WHERE "email" = ?`, [INSTALLER_EMAIL]);
       }
       // The values were normalised before writing; what was written is what a read returns.
-      announce({ action: 'create', record });
+      if (written) scope.announce({ action: 'create', record });
       return record;
     };
-    const record = (await this.commitWrite(options.exec, run, { ownTransaction: !isSingleStatementCreate(collection, request) }))!;
+    const record = (await this.commitWrite(options.exec, run, { ownTransaction: !isSingleStatementCreate(collection, request) || this.writeHooks.bound() }))!;
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
     return out!;
   }
@@ -286,17 +334,23 @@ export class RecordService {
     target: { ref: string; id: string },
     request: RequestInfo,
     body: Record<string, unknown>,
-    options: { exec?: Executor; expand?: string | null } = {},
+    options: { exec?: Executor; expand?: string | null; draft?: RecordDraft } = {},
   ): Promise<Record<string, unknown>> {
     const { ref, id } = target;
     const collection = this.writable(ref);
     if (collection.updateRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run: WriteFn = async (tx, announce, files) => {
+    const run: WriteFn = async (tx, scope) => {
       const current = await findRecordById(tx, collection, id);
       if (!current) throw notFound();
       // Modifiers resolve against the stored values, so the rule sees the final body.
-      const record: RecordModel = { collection, values: { ...current.values } };
-      const applied = applyInput(record, body, request.isSuperuser);
+      let record: RecordModel;
+      let applied: AppliedInput;
+      if (options.draft) {
+        ({ record, applied } = options.draft);
+      } else {
+        record = { collection, values: { ...current.values } };
+        applied = applyInput(record, body, request.isSuperuser);
+      }
       const ruleRequest = { ...request, body: applied.resolvedBody };
       const original = await this.findWithRule(tx, { collection, id }, { request: ruleRequest, rule: collection.updateRule });
       if (!original) throw notFound();
@@ -305,17 +359,18 @@ export class RecordService {
       if (!request.isSuperuser && (await hasManageAccess(tx, this.deps.access, { collection, record: original, request: ruleRequest, candidate: false }))) {
         access = 'manager';
       }
-      await saveRecord(tx, record, {
+      const written = await saveRecord(tx, record, {
         ...this.saveContext(),
         isNew: false,
         original,
         applied,
         access,
-        files,
+        files: scope.files,
+        hooks: scope.hooks,
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
-      announce({ action: 'update', record });
+      if (written) scope.announce({ action: 'update', record });
       return record;
     };
     const record = (await this.commitWrite(options.exec, run))!;
@@ -326,19 +381,61 @@ export class RecordService {
   async delete(ref: string, id: string, request: RequestInfo, options: { exec?: Executor } = {}): Promise<void> {
     const collection = this.writable(ref);
     if (collection.deleteRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
-    const run: WriteFn = async (tx, announce) => {
+    const run: WriteFn = async (tx, scope) => {
       const record = await this.findWithRule(tx, { collection, id }, { request, rule: collection.deleteRule });
       if (!record) throw notFound();
       if (collection.name === SUPERUSERS_COLLECTION) {
         const row = await tx.get<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "${SUPERUSERS_COLLECTION}"`);
         if (Number(row?.n ?? 0) <= 1) throw badRequest("You can't delete the only existing superuser.");
       }
-      // Every record deleted or detached by the cascade is announced, this one first.
-      await deleteWithReferences(tx, record, this.deleteContext(tx, announce));
-      if (collection.type === 'auth') await deleteAuthRefs(tx, collection.id, id);
+      await this.removeModel(tx, scope, record);
       return undefined;
     };
     await this.commitWrite(options.exec, run);
+  }
+
+  /** Deletes one record with its cascades inside `tx`, through the write hooks. */
+  private async removeModel(tx: Executor, scope: WriteScope, record: RecordModel): Promise<void> {
+    const stage = { action: 'delete' as const, exec: tx, record };
+    await scope.hooks.write(stage, () =>
+      scope.hooks.execute(stage, async () => {
+        // Every record deleted or detached by the cascade is announced, this one first.
+        await deleteWithReferences(tx, record, this.deleteContext(tx, scope.announce));
+        if (record.collection.type === 'auth') await deleteAuthRefs(tx, record.collection.id, String(record.values.id));
+      }),
+    );
+  }
+
+  /**
+   * Saves a record made or changed by extension code: created when its id is not stored yet,
+   * updated otherwise; validated and run through the write hooks, with no API rules.
+   */
+  async saveModel(record: RecordModel, options: { applied?: AppliedInput; exec?: Executor } = {}): Promise<void> {
+    const applied = options.applied ?? { touched: new Set<string>(), plainPasswords: new Map(), resolvedBody: {} };
+    const run: WriteFn = async (tx, scope) => {
+      const id = String(record.values.id ?? '');
+      const original = id === '' ? null : await findRecordById(tx, record.collection, id);
+      const written = await saveRecord(tx, record, {
+        ...this.saveContext(),
+        isNew: !original,
+        original: original ?? undefined,
+        applied,
+        access: 'superuser',
+        files: scope.files,
+        hooks: scope.hooks,
+      });
+      if (written) scope.announce({ action: original ? 'update' : 'create', record });
+      return record;
+    };
+    await this.commitWrite(options.exec, run);
+  }
+
+  /** Deletes a record for extension code (cascades and write hooks included, no API rules). */
+  async deleteModel(record: RecordModel, options: { exec?: Executor } = {}): Promise<void> {
+    await this.commitWrite(options.exec, async (tx, scope) => {
+      await this.removeModel(tx, scope, record);
+      return undefined;
+    });
   }
 
   /** Deletes every record of a collection (with reference handling), all or nothing. */

@@ -25,7 +25,7 @@ export function batchRoutes(core: Core): Route[] {
             requests.map((r) => (r.body ??= {})),
             uploads,
           );
-          return runBatch(core, requests, {
+          return runBatch({ ...core, writes: core.recordRequests.batchWrites() }, requests, {
             request: requestInfo(ctx),
             settings,
             present: (result, query) => {

@@ -1,22 +1,22 @@
-// /api/collections/{collection}/records — the records CRUD endpoints.
+// /api/collections/{collection}/records — the records CRUD endpoints (through their request hooks).
 import type { Core } from '../../core/index.js';
 import { notFound } from '../../core/errors/index.js';
 import { mergeUploads } from '../../core/files/uploads.js';
 import { recordUploadLimits, withUploads } from '../upload-body.js';
 import { requestInfo } from '../request-info.js';
-import { respondJson, sendNoContent } from '../respond.js';
+import { sendReply } from '../reply.js';
 import type { Route } from '../router.js';
 
 export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[] {
   const records = core.records;
+  const requests = core.recordRequests;
   const base = '/api/collections/:collection/records';
   return [
     {
       method: 'GET',
       path: base,
       async handler(ctx) {
-        const result = await records.list(ctx.params.collection!, requestInfo(ctx), ctx.query);
-        respondJson(ctx, 200, result, { list: true });
+        await sendReply(ctx, await requests.list(ctx.params.collection!, requestInfo(ctx), ctx.query));
       },
     },
     {
@@ -25,8 +25,7 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
       async handler(ctx) {
         const id = ctx.params.id ?? '';
         if (id === '') throw notFound();
-        const record = await records.view(ctx.params.collection!, id, requestInfo(ctx), ctx.query);
-        respondJson(ctx, 200, record);
+        await sendReply(ctx, await requests.view({ ref: ctx.params.collection!, id }, requestInfo(ctx), ctx.query));
       },
     },
     {
@@ -34,11 +33,11 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
       path: base,
       async handler(ctx) {
         const collection = records.collection(ctx.params.collection!);
-        const record = await withUploads(ctx.req, recordUploadLimits(collection, options.bodyLimit), async (body, uploads) => {
+        const reply = await withUploads(ctx.req, recordUploadLimits(collection, options.bodyLimit), async (body, uploads) => {
           const data = mergeUploads(collection, body.data, uploads);
-          return records.create(ctx.params.collection!, requestInfo(ctx, data), data, { expand: ctx.query.get('expand') });
+          return requests.create(ctx.params.collection!, requestInfo(ctx, data), data, { expand: ctx.query.get('expand') });
         });
-        respondJson(ctx, 200, record);
+        await sendReply(ctx, reply);
       },
     },
     {
@@ -46,21 +45,20 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
       path: `${base}/:id`,
       async handler(ctx) {
         const collection = records.collection(ctx.params.collection!);
-        const record = await withUploads(ctx.req, recordUploadLimits(collection, options.bodyLimit), async (body, uploads) => {
+        const reply = await withUploads(ctx.req, recordUploadLimits(collection, options.bodyLimit), async (body, uploads) => {
           const data = mergeUploads(collection, body.data, uploads);
-          return records.update({ ref: ctx.params.collection!, id: ctx.params.id ?? '' }, requestInfo(ctx, data), data, {
+          return requests.update({ ref: ctx.params.collection!, id: ctx.params.id ?? '' }, requestInfo(ctx, data), data, {
             expand: ctx.query.get('expand'),
           });
         });
-        respondJson(ctx, 200, record);
+        await sendReply(ctx, reply);
       },
     },
     {
       method: 'DELETE',
       path: `${base}/:id`,
       async handler(ctx) {
-        await records.delete(ctx.params.collection!, ctx.params.id ?? '', requestInfo(ctx));
-        sendNoContent(ctx.res);
+        await sendReply(ctx, await requests.delete({ ref: ctx.params.collection!, id: ctx.params.id ?? '' }, requestInfo(ctx)));
       },
     },
   ];

@@ -1,0 +1,37 @@
+// The seam through which extension code (the hook bus) wraps a record write. The records
+// module only knows this interface; the stages mirror a write's life:
+//   write    — around the whole model write, inside its transaction (validate + execute);
+//   validate — around the field checks;
+//   execute  — around the row's INSERT/UPDATE/DELETE;
+//   settled  — after the outermost transaction ended: committed or rolled back with `error`.
+import type { Executor } from '../../db/types.js';
+import type { AppliedInput } from './input.js';
+import type { RecordModel } from './record.js';
+
+export type WriteAction = 'create' | 'update' | 'delete';
+
+export interface WriteStage {
+  action: WriteAction;
+  exec: Executor;
+  record: RecordModel;
+  /** The input being saved (create/update), so extension code can set passwords too. */
+  applied?: AppliedInput;
+}
+
+export interface RecordWriteHooks {
+  /** Whether any extension code is bound: a write that would skip its transaction then keeps it. */
+  bound(): boolean;
+  write(stage: WriteStage, run: () => Promise<void>): Promise<void>;
+  validate(stage: WriteStage, run: () => Promise<void>): Promise<void>;
+  execute(stage: WriteStage, run: () => Promise<void>): Promise<void>;
+  /** Awaited before the write's caller gets its answer; must not throw. */
+  settled(outcome: { action: WriteAction; record: RecordModel; error?: unknown }): Promise<void>;
+}
+
+export const NO_WRITE_HOOKS: RecordWriteHooks = {
+  bound: () => false,
+  write: (_stage, run) => run(),
+  validate: (_stage, run) => run(),
+  execute: (_stage, run) => run(),
+  settled: async () => {},
+};
