@@ -3,16 +3,19 @@
 // Prints medians of several runs and the ratio Plinth / baseline for each scenario.
 //   options: --runs N (default 3)  --duration S (default 5)  --connections C (default 50)
 //            --engines sqlite,postgres  --scenarios view,list,create,refresh,login,download,thumbs
-//            --profile DIR (writes a CPU profile of the Plinth process to DIR; see bench/profile-summary.mjs)
+//            --profile DIR (writes a CPU profile of each Plinth process to DIR; see bench/profile-summary.mjs)
+// Hooks and custom routes, not in the default list (a second Plinth process to seed, ~2.5 more
+// minutes): `node bench/run.mjs --scenarios create-hooks,route-list` (see bench/hooks.mjs).
 // Realtime (10,000 SSE clients, rule-checked fan-out): `npm run bench:realtime` (bench/realtime.mjs).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { downloadPath, measureThumbs, seedFileScenarios } from './files.mjs';
+import { HOOK_SCENARIO_NAMES, hookScenarios, writeHookFiles } from './hooks.mjs';
+import { cpuMicros, freePort, startProcess, waitReady } from './processes.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: opts } = parseArgs({
@@ -34,31 +37,29 @@ const USER = { email: 'bench-user@example.com', password: 'bench-user-password-1
 // Go's bcrypt.DefaultCost, which Plinth uses when a password field sets no cost.
 const BCRYPT_COST = 10;
 
-async function freePort() {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
+/** A new, empty PostgreSQL schema; returns the URL that puts a connection in it. */
+async function freshSchema(admin, schema) {
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  return `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 }
 
-async function waitReady(url) {
-  for (let i = 0; i < 400; i++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not start`);
-}
-
-function startProcess(args, env = {}) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return child;
+/**
+ * Makes the superuser and starts `plinth serve` on `dir` (and on `dbUrl` when set). It runs in
+ * `cwd` so that a `plinth_hooks` or `plinth_migrations` folder where the benchmark was started
+ * is not picked up; `extraArgs` go to `serve`.
+ */
+async function startPlinth({ dir, dbUrl, cwd }, extraArgs = []) {
+  const dbArgs = dbUrl ? ['--db', dbUrl] : [];
+  const bin = join(root, 'bin/plinth.js');
+  const made = spawnSync(process.execPath, [bin, 'superuser', 'upsert', ADMIN.email, ADMIN.password, '--dir', dir, ...dbArgs], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(made.stderr);
+  const port = await freePort();
+  const profileArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.profile)] : [];
+  const args = [...profileArgs, bin, 'serve', '--dir', dir, '--http', `127.0.0.1:${port}`, ...dbArgs, ...extraArgs];
+  const child = startProcess(args, { PLINTH_LOG_LEVEL: 'error' }, cwd);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url);
+  return { child, url };
 }
 
 async function api(url, path, { method = 'GET', body, token } = {}) {
@@ -122,17 +123,6 @@ async function seed(url) {
   return { collectionId: collection.id, id: firstId, userToken: session.token };
 }
 
-/** CPU time (user + system) a process has used so far, in µs; null where /proc is missing. */
-function cpuMicros(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
 /**
  * Requests/s of one load run, and the server's CPU time per request: the second is what the
  * server itself spends, so it stays meaningful when the load generator shares the machine.
@@ -156,6 +146,18 @@ function autocannon(url, { method = 'GET', body, headers = {} } = {}) {
   return { rps: result.requests.average, total: result.requests.total };
 }
 
+/** `subject` and `reference` (each a server's url and pid, and a request) measured in alternation. */
+function compare(title, { subject, reference, label }) {
+  const p = [];
+  const r = [];
+  for (let i = 0; i < RUNS; i++) {
+    p.push(measure(subject.server.url + subject.request.path, subject.request, subject.server.pid));
+    r.push(measure(reference.server.url + reference.request.path, reference.request, reference.server.pid));
+  }
+  console.error(`${title}: plinth ${p.map((x) => Math.round(x.rps)).join('/')} ${label} ${r.map((x) => Math.round(x.rps)).join('/')} req/s`);
+  return { plinth: medianOf(p), baseline: medianOf(r), reference: label };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Medians of requests/s and of CPU µs per request, taken separately. */
 const medianOf = (runs) => {
@@ -171,28 +173,20 @@ async function benchEngine(engine) {
   if (admin) {
     await admin.connect();
     schema = `bench_${process.pid}`;
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-    dbUrl = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    dbUrl = await freshSchema(admin, schema);
   }
-  const dbArgs = dbUrl ? ['--db', dbUrl] : [];
-  const bin = join(root, 'bin/plinth.js');
-  const made = spawnSync(process.execPath, [bin, 'superuser', 'upsert', ADMIN.email, ADMIN.password, '--dir', dir, ...dbArgs], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(made.stderr);
-  const plinthPort = await freePort();
-  const profileArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.profile)] : [];
-  const plinth = startProcess([...profileArgs, bin, 'serve', '--dir', dir, '--http', `127.0.0.1:${plinthPort}`, ...dbArgs], { PLINTH_LOG_LEVEL: 'error' });
-  const plinthUrl = `http://127.0.0.1:${plinthPort}`;
-  await waitReady(plinthUrl);
+  const { child: plinth, url: plinthUrl } = await startPlinth({ dir, dbUrl, cwd: dir });
   const { collectionId, id, userToken } = await seed(plinthUrl);
-  const wantsFiles = ['download', 'thumbs'].some((n) => opts.scenarios.split(',').includes(n));
+  const wanted = new Set(opts.scenarios.split(','));
+  const wantsFiles = ['download', 'thumbs'].some((n) => wanted.has(n));
   const filesCollectionId = wantsFiles ? await seedFileScenarios(plinthUrl, { api, superuser: ADMIN, dir, pgClient: admin, schema }) : '';
   const basePort = await freePort();
   const baseline = startProcess(
     [join(root, 'bench/baseline-server.mjs'), String(basePort), engine, engine === 'sqlite' ? join(dir, 'data.db') : dbUrl],
     { BENCH_COLLECTION_ID: collectionId, BENCH_FILES_ROOT: join(dir, 'storage', filesCollectionId) },
   );
-  const baseUrl = `http://127.0.0.1:${basePort}`;
-  await waitReady(baseUrl);
+  const bare = { url: `http://127.0.0.1:${basePort}`, pid: baseline.pid };
+  await waitReady(bare.url);
 
   const scenarios = {
     view: { path: `/api/collections/bench/records/${id}` },
@@ -212,9 +206,18 @@ async function benchEngine(engine) {
     },
   };
   const rows = [];
+  // The hook scenarios' own process (bench/hooks.mjs): the same data, plus a hook file.
+  const hooksRoot = HOOK_SCENARIO_NAMES.some((n) => wanted.has(n)) ? mkdtempSync(join(tmpdir(), 'plinth-bench-hooks-')) : null;
+  const hooksSchema = hooksRoot && admin ? `${schema}_hooks` : null;
+  let hooked = null;
   try {
-    const wantedIdentity = new Set(opts.scenarios.split(','));
-    for (const [name, s] of Object.entries(identity).filter(([n]) => wantedIdentity.has(n))) {
+    if (hooksRoot) {
+      const hooksDbUrl = hooksSchema ? await freshSchema(admin, hooksSchema) : null;
+      const hooksArgs = ['--hooks-dir', writeHookFiles(hooksRoot)];
+      hooked = await startPlinth({ dir: join(hooksRoot, 'data'), dbUrl: hooksDbUrl, cwd: hooksRoot }, hooksArgs);
+      await seed(hooked.url);
+    }
+    for (const [name, s] of Object.entries(identity).filter(([n]) => wanted.has(n))) {
       const p = [];
       const v = [];
       for (let i = 0; i < RUNS; i++) {
@@ -227,17 +230,12 @@ async function benchEngine(engine) {
       rows.push({ engine, name, plinth: pm, baseline: vm, reference });
       console.error(`${engine} ${name}: plinth ${p.map((r) => Math.round(r.rps)).join('/')}${v.length ? ` view ${v.map((r) => Math.round(r.rps)).join('/')}` : ''} req/s`);
     }
-    const wanted = new Set(opts.scenarios.split(','));
-    for (const [name, s] of Object.entries(scenarios).filter(([n]) => wanted.has(n))) {
-      const p = [];
-      const b = [];
-      for (let i = 0; i < RUNS; i++) {
-        p.push(measure(plinthUrl + s.path, s, plinth.pid));
-        b.push(measure(baseUrl + s.path, s, baseline.pid));
-      }
-      rows.push({ engine, name, plinth: medianOf(p), baseline: medianOf(b), reference: 'bare baseline' });
-      console.error(`${engine} ${name}: plinth ${p.map((r) => Math.round(r.rps)).join('/')} baseline ${b.map((r) => Math.round(r.rps)).join('/')} req/s`);
-    }
+    const plain = { url: plinthUrl, pid: plinth.pid };
+    const pairs = Object.fromEntries(
+      Object.entries(scenarios).map(([n, s]) => [n, { subject: { server: plain, request: s }, reference: { server: bare, request: s }, label: 'bare baseline' }]),
+    );
+    if (hooked) Object.assign(pairs, hookScenarios({ plain, hooked: { url: hooked.url, pid: hooked.child.pid }, create: scenarios.create }));
+    for (const [name, pair] of Object.entries(pairs).filter(([n]) => wanted.has(n))) rows.push({ engine, name, ...compare(`${engine} ${name}`, pair) });
     if (wanted.has('thumbs')) {
       const thumbs = await measureThumbs(plinthUrl);
       thumbRows.push({ engine, ...thumbs });
@@ -246,10 +244,13 @@ async function benchEngine(engine) {
   } finally {
     plinth.kill('SIGTERM');
     baseline.kill('SIGTERM');
+    hooked?.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     rmSync(dir, { recursive: true, force: true });
+    if (hooksRoot) rmSync(hooksRoot, { recursive: true, force: true });
     if (admin) {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      if (hooksSchema) await admin.query(`DROP SCHEMA IF EXISTS ${hooksSchema} CASCADE`);
       await admin.end();
     }
   }

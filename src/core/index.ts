@@ -18,7 +18,8 @@ import { oauth2RedirectTarget, RealtimeBroker, RecordFanout, syncClientAuth } fr
 import { MessageRelay, type RealtimeRelay } from './realtime/relay.js';
 import type { RecordEvent } from './records/events.js';
 import { FileStorage, type BlobStoreFactory } from './files/file-storage.js';
-import { HookApp, Hooks, MailerEvent, RecordRequests, recordWriteHooks } from './hooks/index.js';
+import { HookApp, Hooks, MailerEvent, RecordRequests, realtimeMessageHooks, recordWriteHooks } from './hooks/index.js';
+import { collectionWriteHooks, settingsReloadListener } from './hooks/index.js';
 import type { Executor } from '../db/types.js';
 
 export interface CoreOptions {
@@ -132,6 +133,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const appDeps = { records, collections: registry, access, settings: () => settings.get(), sendMail: async (m: MailMessage) => mail.send(m), logger };
   const appFor = (exec?: Executor) => new HookApp(appDeps, exec ?? db);
   records.useWriteHooks(recordWriteHooks(hooks, { appFor, logger }));
+  collections.useWriteHooks(collectionWriteHooks(hooks, { appFor, logger }));
+  // The broker runs `onRealtimeMessageSend` handlers through this seam (SSE and WebSocket alike).
+  realtime.messageFilter = realtimeMessageHooks(hooks, { appFor, logger });
+  settings.onChange(settingsReloadListener(hooks, { appFor, logger }));
   mail.beforeSend = async (message) => {
     if (hooks.mailerSend.length === 0) return message;
     const event = new MailerEvent(appFor(), message);

@@ -123,6 +123,15 @@ for (const dialect of TEST_DIALECTS) {
       assert.deepEqual(view.json, { custom: true, id: special.json.id });
     });
 
+    test('lists answer exactly PocketBase\'s keys, with and without a list hook acting', async () => {
+      const keys = ['items', 'page', 'perPage', 'totalItems', 'totalPages'];
+      const hooked = await h.call('GET', '/api/collections/posts/records');
+      assert.deepEqual(Object.keys(hooked.json).sort(), keys);
+      const plain = await h.call('GET', '/api/collections/users/records', { token: h.superuser });
+      assert.equal(plain.status, 200);
+      assert.deepEqual(Object.keys(plain.json).sort(), keys);
+    });
+
     test('a delete request hook can refuse; the SDK sees the error', async () => {
       const pb = new PocketBase(h.url);
       const kept = await pb.collection('posts').create({ title: 'keep me' });

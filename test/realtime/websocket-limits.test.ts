@@ -7,6 +7,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { pino } from 'pino';
 import type { Core } from '../../src/core/index.js';
 import { RealtimeBroker } from '../../src/core/realtime/index.js';
+import { Hooks } from '../../src/core/hooks/index.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { realtimeWsRoutes, type RealtimeWsOptions } from '../../src/http/routes/realtime-ws.js';
 import { WsClient } from '../support/ws.js';
@@ -26,7 +27,7 @@ async function eventually(condition: () => boolean, what: string): Promise<void>
 
 /** The WebSocket route alone on a free port, around `broker`. */
 async function serve(broker: RealtimeBroker, options: Partial<RealtimeWsOptions> = {}) {
-  const core = { realtime: broker } as unknown as Core;
+  const core = { realtime: broker, hooks: new Hooks() } as unknown as Core;
   const logger = pino({ level: 'silent' });
   const unused = () => Promise.reject(new Error('unused'));
   const routes = realtimeWsRoutes(core, { authenticate: unused, logger, ...options });

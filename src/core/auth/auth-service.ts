@@ -51,6 +51,16 @@ export interface LoginAttempt {
   meta?: unknown;
 }
 
+/** A valid password-login form and the account it names (null: none). */
+export interface PasswordAttempt {
+  collection: Collection;
+  identity: string;
+  identityField: string;
+  password: string;
+  mfaId: string;
+  record: RecordModel | null;
+}
+
 function readMfaId(body: Record<string, unknown>): string {
   return typeof body.mfaId === 'string' ? body.mfaId : '';
 }
@@ -76,6 +86,13 @@ export class AuthService {
   }
 
   async authWithPassword(ref: string, body: Record<string, unknown>, request: RequestInfo, expand: string | null): Promise<AuthResponse> {
+    const attempt = await this.passwordAttempt(ref, body);
+    const record = await this.checkPassword(attempt.record, attempt.password);
+    return this.finishLogin(record, { method: 'password', request, expand, mfaId: attempt.mfaId });
+  }
+
+  /** Validates a password-login form and looks up its account; the password is not checked yet. */
+  async passwordAttempt(ref: string, body: Record<string, unknown>): Promise<PasswordAttempt> {
     const collection = this.authCollection(ref);
     const auth = collection.auth!;
     if (!auth.passwordAuth.enabled) {
@@ -104,10 +121,15 @@ export class AuthService {
       record = await this.findByIdentity(collection, name, identity);
       if (record) break;
     }
+    return { collection, identity, identityField, password, mfaId: readMfaId(body), record };
+  }
+
+  /** The account, when `password` is its password; the same failure (and cost) when there is none. */
+  async checkPassword(record: RecordModel | null, password: string): Promise<RecordModel> {
     // With no account, a dummy check costs what a real one does.
     const ok = record ? await verifyPassword(String(record.values.password ?? ''), password) : await verifyAgainstNothing(password);
     if (!record || !ok) throw badRequest('Failed to authenticate.');
-    return this.finishLogin(record, { method: 'password', request, expand, mfaId: readMfaId(body) });
+    return record;
   }
 
   /**
@@ -115,8 +137,19 @@ export class AuthService {
    * multi-factor checks, auth origins and login alerts join in before the token is issued.
    */
   async finishLogin(record: RecordModel, login: LoginAttempt): Promise<AuthResponse> {
+    await this.admit(record, login);
+    return this.completeLogin(record, login, await this.newAuthToken(record));
+  }
+
+  /** The checks between a proven first factor and a token: multi-factor, then the auth rule. */
+  async admit(record: RecordModel, login: LoginAttempt): Promise<void> {
     await enforceMfa({ ...this.deps, auth: this }, record, login);
-    const response = await this.respond(record, { ...login.request, context: login.method }, login.expand);
+    await this.checkAuthRule(record, { ...login.request, context: login.method });
+  }
+
+  /** The answer of an admitted login with its token; notes the login origin. */
+  async completeLogin(record: RecordModel, login: LoginAttempt, token: string): Promise<AuthResponse> {
+    const response = await this.present(record, { ...login.request, context: login.method }, { expand: login.expand, token });
     await this.noteLoginOrigin(record, login.request);
     return login.meta === undefined ? response : { ...response, meta: login.meta };
   }
@@ -147,15 +180,24 @@ export class AuthService {
 
   /** auth-refresh: a fresh token for a refreshable one, otherwise the same token back. */
   async refresh(ref: string, request: RequestInfo, authHeader: string, expand: string | null): Promise<AuthResponse> {
+    const record = this.refreshTarget(ref, request);
+    return this.respond(record, request, expand, await this.refreshedToken(record, authHeader));
+  }
+
+  /** The account asking for a refresh, when it belongs to the collection asked about. */
+  refreshTarget(ref: string, request: RequestInfo): RecordModel {
     const collection = this.deps.collections.byNameOrId(ref);
     if (!request.auth) throw unauthorized('The request requires valid record authorization token.');
     if (!collection || request.auth.collection.id !== collection.id) {
       throw forbidden(`The request requires auth record from ${request.auth.collection.name} collection.`);
     }
-    let token = tokenFromHeader(authHeader);
-    const claims = readUnverifiedClaims(token);
-    if (claims?.refreshable === true) token = await this.newAuthToken(request.auth);
-    return this.respond(request.auth, request, expand, token);
+    return request.auth;
+  }
+
+  /** A fresh token for a refreshable one, otherwise the same token back. */
+  async refreshedToken(record: RecordModel, authHeader: string): Promise<string> {
+    const token = tokenFromHeader(authHeader);
+    return readUnverifiedClaims(token)?.refreshable === true ? this.newAuthToken(record) : token;
   }
 
   async newAuthToken(record: RecordModel, options: { durationSeconds?: number; refreshable?: boolean } = {}): Promise<string> {
@@ -170,11 +212,20 @@ export class AuthService {
 
   /** The `{token, record}` answer, after the collection's authRule agrees. */
   async respond(record: RecordModel, request: RequestInfo, expand: string | null, token?: string): Promise<AuthResponse> {
-    const collection = record.collection;
-    const authRule = collection.auth?.authRule ?? '';
-    if (!(await this.canAccess(record, request, authRule))) {
+    await this.checkAuthRule(record, request);
+    return this.present(record, request, { expand, token });
+  }
+
+  async checkAuthRule(record: RecordModel, request: RequestInfo): Promise<void> {
+    if (!(await this.canAccess(record, request, record.collection.auth?.authRule ?? ''))) {
       throw forbidden("The request doesn't satisfy the collection requirements to authenticate.");
     }
+  }
+
+  /** The `{token, record}` answer (the record expanded and exported as its owner sees it). */
+  async present(record: RecordModel, request: RequestInfo, options: { expand: string | null; token?: string }): Promise<AuthResponse> {
+    const { collection } = record;
+    const { expand, token } = options;
     const viewerRequest: RequestInfo = { ...request, auth: record, isSuperuser: collection.name === SUPERUSERS_COLLECTION };
     if (expand) {
       await expandRecords(this.deps.db, [record], expand, {

@@ -29,6 +29,7 @@ import {
   type EmailFlowTokenType,
 } from './email-flows-tokens.js';
 import { ResendGuard } from './email-flows-resend-guard.js';
+import { runDirectly, type FlowStepRunner } from './email-flow-steps.js';
 
 export interface EmailFlowDeps {
   db: Database;
@@ -72,7 +73,7 @@ export class EmailFlowService {
 
   // --- verification ------------------------------------------------------------------
 
-  async requestVerification(ref: string, body: Record<string, unknown>): Promise<void> {
+  async requestVerification(ref: string, body: Record<string, unknown>, run = runDirectly): Promise<void> {
     const collection = this.authCollection(ref);
     if (collection.name === SUPERUSERS_COLLECTION) throw badRequest('All superusers are verified by default.');
     const email = text(body.email);
@@ -80,10 +81,10 @@ export class EmailFlowService {
     if (error) throw new ValidationError({ email: error }, VALIDATE_MESSAGE);
     const record = await findAuthRecordByEmail(this.deps.db, collection, email);
     const send = record !== null && record.values.verified !== true && this.resend.claim(`verification:${collection.id}:${String(record.values.id)}`);
-    await this.prepareMail({ collection, record: send ? record : null, type: 'verification', email });
+    await this.prepareMail({ collection, record: send ? record : null, type: 'verification', email, run });
   }
 
-  async confirmVerification(ref: string, body: Record<string, unknown>): Promise<void> {
+  async confirmVerification(ref: string, body: Record<string, unknown>, run = runDirectly): Promise<void> {
     const collection = this.authCollection(ref);
     if (collection.name === SUPERUSERS_COLLECTION) throw badRequest('All superusers are verified by default.');
     const token = text(body.token);
@@ -101,6 +102,12 @@ export class EmailFlowService {
         VALIDATE_MESSAGE,
       );
     }
+    await run({ action: 'confirm-verification', record }, () => this.markVerified(record));
+    this.resend.release(`verification:${collection.id}:${String(record.values.id)}`);
+  }
+
+  private async markVerified(record: RecordModel): Promise<void> {
+    const { collection } = record;
     if (record.values.verified !== true) {
       const update: Record<string, unknown> = { verified: true };
       // An account that cannot log in with a password still gets one nobody knows, as PocketBase does.
@@ -110,12 +117,11 @@ export class EmailFlowService {
       }
       await this.systemUpdate(record, update, 'An error occurred while saving the verified state.');
     }
-    this.resend.release(`verification:${collection.id}:${String(record.values.id)}`);
   }
 
   // --- password reset ----------------------------------------------------------------
 
-  async requestPasswordReset(ref: string, body: Record<string, unknown>): Promise<void> {
+  async requestPasswordReset(ref: string, body: Record<string, unknown>, run = runDirectly): Promise<void> {
     const collection = this.authCollection(ref);
     if (!collection.auth!.passwordAuth.enabled) throw badRequest('The collection is not configured to allow password authentication.');
     const email = text(body.email);
@@ -123,10 +129,10 @@ export class EmailFlowService {
     if (error) throw new ValidationError({ email: error }, VALIDATE_MESSAGE);
     const record = await findAuthRecordByEmail(this.deps.db, collection, email);
     const send = record !== null && this.resend.claim(`passwordReset:${collection.id}:${String(record.values.id)}`);
-    await this.prepareMail({ collection, record: send ? record : null, type: 'passwordReset', email });
+    await this.prepareMail({ collection, record: send ? record : null, type: 'passwordReset', email, run });
   }
 
-  async confirmPasswordReset(ref: string, body: Record<string, unknown>): Promise<void> {
+  async confirmPasswordReset(ref: string, body: Record<string, unknown>, run = runDirectly): Promise<void> {
     const collection = this.authCollection(ref);
     const token = text(body.token);
     const password = text(body.password);
@@ -154,7 +160,7 @@ export class EmailFlowService {
     const update: Record<string, unknown> = { password, passwordConfirm: password };
     // The mail reached the address on the account, which proves it.
     if (target.values.verified !== true && unverifiedClaim(token, 'email') === String(target.values.email ?? '')) update.verified = true;
-    await this.systemUpdate(target, update, 'Failed to set new password.');
+    await run({ action: 'confirm-password-reset', record: target }, () => this.systemUpdate(target, update, 'Failed to set new password.'));
     this.resend.release(`passwordReset:${collection.id}:${String(target.values.id)}`);
   }
 
@@ -170,8 +176,8 @@ export class EmailFlowService {
     return auth;
   }
 
-  async requestEmailChange(ref: string, requester: RecordModel | null, body: Record<string, unknown>): Promise<void> {
-    const auth = this.requireOwnCollection(ref, requester);
+  async requestEmailChange(ref: string, body: Record<string, unknown>, caller: { auth: RecordModel | null; run?: FlowStepRunner }): Promise<void> {
+    const auth = this.requireOwnCollection(ref, caller.auth);
     const collection = this.authCollection(ref);
     if (collection.name === SUPERUSERS_COLLECTION) throw badRequest('All superusers can change their emails directly.');
     const newEmail = text(body.newEmail);
@@ -185,10 +191,11 @@ export class EmailFlowService {
     }
     if (error) throw new ValidationError({ newEmail: error }, VALIDATE_MESSAGE);
     const token = await newEmailFlowToken(auth, 'emailChange', { clock: this.deps.clock, newEmail });
-    await this.deps.mail.sendEmailChange(auth, token, newEmail);
+    const run = caller.run ?? runDirectly;
+    await run({ action: 'request-email-change', record: auth, newEmail }, () => this.deps.mail.sendEmailChange(auth, token, newEmail));
   }
 
-  async confirmEmailChange(ref: string, body: Record<string, unknown>): Promise<void> {
+  async confirmEmailChange(ref: string, body: Record<string, unknown>, run = runDirectly): Promise<void> {
     const collection = this.authCollection(ref);
     if (collection.name === SUPERUSERS_COLLECTION) throw badRequest('All superusers can change their emails directly.');
     const token = text(body.token);
@@ -213,7 +220,10 @@ export class EmailFlowService {
       errors.password = fieldError('validation_invalid_password', 'Missing or invalid auth record password.');
     }
     throwIfAny(errors);
-    await this.systemUpdate(record!, { email: newEmail, verified: true }, 'Failed to confirm email change.');
+    const target = record!;
+    await run({ action: 'confirm-email-change', record: target, newEmail }, () =>
+      this.systemUpdate(target, { email: newEmail, verified: true }, 'Failed to confirm email change.'),
+    );
   }
 
   // --- shared ------------------------------------------------------------------------
@@ -227,7 +237,13 @@ export class EmailFlowService {
    * (a decoy stands in), so the request costs the same either way; only a real record's
    * mail is queued.
    */
-  private async prepareMail(input: { collection: Collection; record: RecordModel | null; type: 'verification' | 'passwordReset'; email: string }): Promise<void> {
+  private async prepareMail(input: {
+    collection: Collection;
+    record: RecordModel | null;
+    type: 'verification' | 'passwordReset';
+    email: string;
+    run: FlowStepRunner;
+  }): Promise<void> {
     const { collection, record, type } = input;
     const target = record ?? decoyRecord(collection, input.email);
     const token = await newEmailFlowToken(target, type, { clock: this.deps.clock });
@@ -235,8 +251,8 @@ export class EmailFlowService {
       this.deps.mail.compose(target, type, { [PLACEHOLDERS.token]: token });
       return;
     }
-    if (type === 'verification') await this.deps.mail.sendVerification(record, token);
-    else await this.deps.mail.sendPasswordReset(record, token);
+    if (type === 'verification') await input.run({ action: 'request-verification', record }, () => this.deps.mail.sendVerification(record, token));
+    else await input.run({ action: 'request-password-reset', record }, () => this.deps.mail.sendPasswordReset(record, token));
   }
 
   /**

@@ -4,8 +4,9 @@
 // account and the method used. The client then logs in again with a *different* method
 // and sends that `mfaId` (in the body or the query); this completes the login and deletes
 // the row. The same method twice, another account's `mfaId` and an expired one (older
-// than `mfa.duration`) are refused. Every login method ends in AuthService.finishLogin,
-// which calls enforceMfa, so password, OTP and OAuth2 all follow the same rules.
+// than `mfa.duration`) are refused. Every login method ends in AuthService.admit (through
+// finishLogin, or the auth request hooks), which calls enforceMfa, so password, OTP and
+// OAuth2 all follow the same rules.
 import type { Database, Executor } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import { formatDateTime } from '../../lib/dates.js';

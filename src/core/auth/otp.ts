@@ -37,6 +37,20 @@ export interface OtpServiceDeps {
   mail: AuthMailer;
 }
 
+export interface OtpRequester {
+  collection: Collection;
+  email: string;
+  record: RecordModel | null;
+}
+
+/** A code proven right and used up. */
+export interface UsedOtp {
+  record: RecordModel;
+  sentTo: string;
+  otpId: string;
+  mfaId: string;
+}
+
 /** Codes alive at once per account (as PocketBase: past 9, the last one is reused). */
 export const MAX_LIVE_CODES = 10;
 const DIGITS = '0123456789';
@@ -81,16 +95,25 @@ export class OtpService {
   }
 
   async request(ref: string, body: Record<string, unknown>): Promise<{ otpId: string }> {
+    return this.issue(await this.requester(ref, body));
+  }
+
+  /** A valid request-otp form and the account with its email (null: none). */
+  async requester(ref: string, body: Record<string, unknown>): Promise<OtpRequester> {
     const collection = this.collection(ref);
     const email = text(body.email);
     const error = lengthError(email, 255) ?? (isEmailFormat(email) ? null : fieldError('validation_is_email', 'Must be a valid email address.'));
     if (error) throw new ValidationError({ email: error }, VALIDATE_MESSAGE);
+    return { collection, email, record: await findAuthRecordByEmail(this.deps.db, collection, email) };
+  }
 
+  /** Issues and mails a code to the account; without one, the same work and a decoy id. */
+  async issue(requester: OtpRequester): Promise<{ otpId: string }> {
+    const { collection, record } = requester;
     const { db, clock } = this.deps;
     this.sweepNowAndThen();
     const options = collection.auth!.otp;
     const code = randomString(options.length > 0 ? options.length : DEFAULT_LENGTH, DIGITS);
-    const record = await findAuthRecordByEmail(db, collection, email);
     const now = clock.now();
     const since = validSince(options.duration, now);
     const owner = { collectionRef: collection.id, recordRef: record ? String(record.values.id) : '' };
@@ -111,6 +134,13 @@ export class OtpService {
   }
 
   async authenticate(ref: string, body: Record<string, unknown>, request: RequestInfo, expand: string | null): Promise<AuthResponse> {
+    const used = await this.useCode(ref, body);
+    const login = await this.proveAddress(used);
+    return this.deps.auth.finishLogin(login, { method: 'otp', request: { ...request, context: 'otp' }, expand, mfaId: used.mfaId });
+  }
+
+  /** Checks an auth-with-otp form and uses its code up; the account it belongs to. */
+  async useCode(ref: string, body: Record<string, unknown>): Promise<UsedOtp> {
     const collection = this.collection(ref);
     const otpId = text(body.otpId);
     const password = text(body.password);
@@ -125,8 +155,12 @@ export class OtpService {
     if (!isStorableId(otpId)) throw badRequest(INVALID_OTP);
 
     const used = await this.checkCode(collection, otpId, password);
-    const login = await this.markVerified(used.record, used.sentTo);
-    return this.deps.auth.finishLogin(login, { method: 'otp', request: { ...request, context: 'otp' }, expand, mfaId: text(body.mfaId) });
+    return { ...used, otpId, mfaId: text(body.mfaId) };
+  }
+
+  /** The account after a used code proved its address (see markVerified). */
+  proveAddress(used: UsedOtp): Promise<RecordModel> {
+    return this.markVerified(used.record, used.sentTo);
   }
 
   /**

@@ -28,6 +28,7 @@ import type { Collection, CollectionType } from './model.js';
 import type { RuleCheckInput } from './validate.js';
 import { ViewQueryError } from './views/view-query.js';
 import { createViewFields, inRolledBackSavepoint, saveViewCollection, tryViewQuery, type ViewTrial } from './views/view-schema.js';
+import { HookedChange, NO_COLLECTION_WRITE_HOOKS, type CollectionWriteHooks } from './write-hooks.js';
 
 export interface CollectionServiceOptions {
   db: Database;
@@ -53,6 +54,15 @@ export type CollectionChange =
       readonly after: readonly Collection[];
       readonly deleteMissing: boolean;
     };
+
+/** A collection built from an API body, not yet saved (see `draftCreate`, `draftUpdate`). */
+export interface CollectionDraft {
+  next: Collection;
+  /** The stored collection it updates; null when it is new. */
+  readonly original: Collection | null;
+  /** The id derived from type and name (a new one), renumbered on save if it is taken. */
+  readonly generatedId?: string;
+}
 
 const TYPE_DATA_MESSAGE = 'Failed to load the collection type data due to invalid formatting.';
 
@@ -84,6 +94,7 @@ export class CollectionService {
   private readonly clock: Clock;
   private readonly newSecret: () => string;
   private readonly settings: SaveSettings;
+  private hooks: CollectionWriteHooks = NO_COLLECTION_WRITE_HOOKS;
 
   constructor(options: CollectionServiceOptions) {
     this.db = options.db;
@@ -95,6 +106,11 @@ export class CollectionService {
       validateRule: options.validateRule,
       oauth2Providers: options.oauth2Providers,
     };
+  }
+
+  /** Lets extension code wrap every create, update and delete (see write-hooks.ts). */
+  useWriteHooks(hooks: CollectionWriteHooks): void {
+    this.hooks = hooks;
   }
 
   /** What saving needs besides the database; migrations save inside their own transaction with it. */
@@ -116,6 +132,16 @@ export class CollectionService {
 
   /** Creates a collection from a collections API body. */
   async create(body: unknown): Promise<Collection> {
+    return this.saveDraft(this.draftCreate(body));
+  }
+
+  /** Applies a collections API body to a stored collection. */
+  async update(nameOrId: string, body: unknown): Promise<Collection> {
+    return this.saveDraft(await this.draftUpdate(nameOrId, body));
+  }
+
+  /** A new collection from a collections API body, for `saveDraft`. */
+  draftCreate(body: unknown): CollectionDraft {
     const input = body ?? {};
     if (!isJsonObject(input)) throw new CollectionInputError(TYPE_DATA_MESSAGE);
     const type = input['type'] ?? '';
@@ -125,18 +151,23 @@ export class CollectionService {
     const next = scaffoldCollection(type, name, { newSecret: this.newSecret });
     const generatedId = next.id;
     bindCollectionInput(next, input);
-    return this.save(next, null, { generatedId });
+    return { next, original: null, generatedId };
   }
 
-  /** Applies a collections API body to a stored collection. */
-  async update(nameOrId: string, body: unknown): Promise<Collection> {
+  /** A stored collection with a collections API body applied, for `saveDraft`. */
+  async draftUpdate(nameOrId: string, body: unknown): Promise<CollectionDraft> {
     const input = body ?? {};
     if (!isJsonObject(input)) throw new CollectionInputError();
     const original = await readCollection(this.db, nameOrId);
     if (!original) throw notFound();
     const next = cloneCollection(original);
     bindCollectionInput(next, input);
-    return this.save(next, original, {});
+    return { next, original };
+  }
+
+  /** Saves a draft (created or updated), through the write hooks. */
+  async saveDraft(draft: CollectionDraft): Promise<Collection> {
+    return this.save(draft.next, draft.original, { generatedId: draft.generatedId });
   }
 
   /**
@@ -151,26 +182,36 @@ export class CollectionService {
 
   private async save(next: Collection, original: Collection | null, hints: { generatedId?: string }): Promise<Collection> {
     const action = original ? 'update' : 'create';
-    prepareForSave(next, { isNew: original === null, now: this.clock.now() });
+    const prepare = { isNew: original === null, now: this.clock.now() };
+    prepareForSave(next, prepare);
+    const change = new HookedChange(this.hooks, { action, collection: next });
     try {
       await this.db.transaction(async (tx) => {
         const collections = await readAllCollections(tx);
         if (!original && hints.generatedId !== undefined && next.id === hints.generatedId) {
           renumberGeneratedId(next, collections);
         }
-        const target = { next, original: original ? (collections.find((c) => c.id === original.id) ?? original) : null, collections };
-        const errors = await collectErrorsInTx(tx, target, this.settings);
-        if (errors) throw new ValidationError(errors);
-        await writeCollectionInTx(tx, target, this.settings);
+        const stored = original ? (collections.find((c) => c.id === original.id) ?? original) : null;
+        await change.write(tx, async (stage) => {
+          prepareForSave(stage.collection, prepare); // again: handlers may have added fields
+          await this.hooks.validate(stage, async () => {
+            const errors = await collectErrorsInTx(tx, { next: stage.collection, original: stored, collections }, this.settings);
+            if (errors) throw new ValidationError(errors);
+          });
+          await change.execute(stage, () => writeCollectionInTx(tx, { next: stage.collection, original: stored, collections }, this.settings));
+        });
       });
     } catch (err) {
-      throw schemaFailure(err, action);
+      throw await change.failed(schemaFailure(err, action));
     }
+    const saved = change.collection;
+    if (!change.executed) return saved;
     await this.store.changed();
-    await this.refreshDependentViews(next.id);
-    const after = this.store.find(next.id) ?? next;
+    await this.refreshDependentViews(saved.id);
+    const after = this.store.find(saved.id) ?? saved;
+    await change.succeeded();
     await this.announce(original ? { kind: 'updated', before: original, after } : { kind: 'created', after });
-    return next;
+    return saved;
   }
 
   /**
@@ -211,15 +252,21 @@ export class CollectionService {
   async delete(nameOrId: string): Promise<Collection> {
     const collection = await readCollection(this.db, nameOrId);
     if (!collection) throw notFound();
+    const change = new HookedChange(this.hooks, { action: 'delete', collection });
     try {
-      await this.db.transaction((tx) => deleteCollectionInTx(tx, collection));
+      await this.db.transaction((tx) =>
+        change.write(tx, (stage) => change.execute(stage, () => deleteCollectionInTx(tx, stage.collection))),
+      );
     } catch (err) {
-      throw schemaFailure(err, 'delete');
+      throw await change.failed(schemaFailure(err, 'delete'));
     }
+    const deleted = change.collection;
+    if (!change.executed) return deleted;
     await this.store.changed();
-    this.removed([collection]);
-    await this.announce({ kind: 'deleted', before: collection });
-    return collection;
+    this.removed([deleted]);
+    await change.succeeded();
+    await this.announce({ kind: 'deleted', before: deleted });
+    return deleted;
   }
 
   /**

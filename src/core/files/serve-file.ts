@@ -55,6 +55,9 @@ export interface LocatedFile {
   /** The name the client sees: the file's, or `<size>_<file>` for a thumb. */
   name: string;
   protectedFile: boolean;
+  /** The record asked for (a view's row for a view collection) and its field listing the file. */
+  record: RecordModel;
+  fieldName: string;
 }
 
 export class FileLocator {
@@ -83,7 +86,7 @@ export class FileLocator {
     const store = this.deps.store();
     const baseKey = `${owner.collection.id}/${String(owner.values.id)}`;
     const originalKey = `${baseKey}/${input.fileName}`;
-    const located: LocatedFile = { store, key: originalKey, name: input.fileName, protectedFile: field.protected };
+    const located: LocatedFile = { store, key: originalKey, name: input.fileName, protectedFile: field.protected, record, fieldName: field.name };
     if (input.thumb === '' || !isAllowedThumb(input.thumb, field.thumbs)) return located;
     return this.thumbOrOriginal(located, { baseKey, size: input.thumb });
   }

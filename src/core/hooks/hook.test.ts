@@ -113,3 +113,13 @@ test('tagged handlers run for their collections only and pass the others on', as
   assert.deepEqual(posts.log, ['posts-only:before', 'work', 'posts-only:after']);
   assert.deepEqual(other.log, ['work']);
 });
+
+test('actsOn tells whether any handler would act on an event with these tags', () => {
+  const hook = new Hook<Seen>();
+  assert.equal(hook.actsOn(['posts']), false);
+  new TaggedHook(hook, ['orders']).bindFunc(step('orders'));
+  assert.equal(hook.actsOn(['posts', 'pbc_1']), false);
+  assert.equal(hook.actsOn(['orders']), true);
+  hook.bindFunc(step('everything'));
+  assert.equal(hook.actsOn(['posts']), true);
+});

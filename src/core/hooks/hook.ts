@@ -24,6 +24,8 @@ interface BoundHandler<E> {
   priority: number;
   order: number;
   func: HookFunc<E>;
+  /** The collections a tagged handler is for (empty: every event). */
+  tags: readonly string[];
 }
 
 let generatedIds = 0;
@@ -34,9 +36,14 @@ export class Hook<E extends HookEvent> {
 
   /** Adds (or, with a known id, replaces) a handler; returns its id. */
   bind(handler: HookHandler<E>): string {
+    return this.bindFor(handler, []);
+  }
+
+  /** `bind` for a handler that only acts on events tagged with one of `tags` (see TaggedHook). */
+  bindFor(handler: HookHandler<E>, tags: readonly string[]): string {
     const id = handler.id ?? `__h${++generatedIds}`;
     const existing = this.handlers.find((h) => h.id === id);
-    const bound = { id, priority: handler.priority ?? 0, order: existing?.order ?? ++this.added, func: handler.func };
+    const bound = { id, priority: handler.priority ?? 0, order: existing?.order ?? ++this.added, func: handler.func, tags };
     const rest = this.handlers.filter((h) => h.id !== id);
     this.handlers = [...rest, bound].sort((a, b) => a.priority - b.priority || a.order - b.order);
     return id;
@@ -56,6 +63,11 @@ export class Hook<E extends HookEvent> {
 
   get length(): number {
     return this.handlers.length;
+  }
+
+  /** Whether a handler would act on an event tagged with any of `tags` (untagged handlers act on all). */
+  actsOn(tags: readonly string[]): boolean {
+    return this.handlers.some((h) => h.tags.length === 0 || h.tags.some((tag) => tags.includes(tag)));
   }
 
   /**
@@ -110,7 +122,7 @@ export class TaggedHook<E extends TaggedEvent> {
     if (this.tags.length === 0) return this.hook.bind(handler);
     const tags = this.tags;
     const func: HookFunc<E> = (e) => (e.tags().some((tag) => tags.includes(tag)) ? handler.func(e) : e.next());
-    return this.hook.bind({ ...handler, func });
+    return this.hook.bindFor({ ...handler, func }, tags);
   }
 
   bindFunc(func: HookFunc<E>): string {

@@ -9,6 +9,7 @@ import type { BatchResult, BatchWrites } from '../records/batch.js';
 import type { Hooks } from './catalog.js';
 import { RecordRequestEvent, RecordsListRequestEvent, type Reply } from './events.js';
 import type { HookApp } from './hook-app.js';
+import type { Hook } from './hook.js';
 import { HookRecord } from './hook-record.js';
 
 export interface RecordRequestsDeps {
@@ -41,6 +42,13 @@ export function replyResult(reply: Reply): BatchResult {
 export class RecordRequests {
   constructor(private readonly deps: RecordRequestsDeps) {}
 
+  /** True when no handler acts on this collection's requests: the plain path runs, no event is made. */
+  private quiet(hook: Hook<RecordRequestEvent> | Hook<RecordsListRequestEvent>, ref: string): boolean {
+    if (hook.length === 0) return true;
+    const collection = this.deps.records.collection(ref);
+    return !hook.actsOn([collection.id, collection.name]);
+  }
+
   /** Batch sub-requests through these requests (and so through their hooks). */
   batchWrites(): BatchWrites {
     return {
@@ -52,7 +60,7 @@ export class RecordRequests {
 
   async list(ref: string, info: RequestInfo, query: URLSearchParams): Promise<Reply> {
     const { records, hooks } = this.deps;
-    if (hooks.recordsListRequest.length === 0) return listReply(await records.list(ref, info, query));
+    if (this.quiet(hooks.recordsListRequest, ref)) return listReply(await records.list(ref, info, query));
     const found = await records.findPage(ref, info, query);
     const event = new RecordsListRequestEvent(this.deps.appFor(), info, { ...found, records: found.records.map((r) => new HookRecord(r)) });
     await hooks.recordsListRequest.trigger(event, async (e) => {
@@ -64,7 +72,7 @@ export class RecordRequests {
 
   async view(target: { ref: string; id: string }, info: RequestInfo, query: URLSearchParams): Promise<Reply> {
     const { records, hooks } = this.deps;
-    if (hooks.recordViewRequest.length === 0) return json(await records.view(target.ref, target.id, info, query));
+    if (this.quiet(hooks.recordViewRequest, target.ref)) return json(await records.view(target.ref, target.id, info, query));
     const found = await records.findForView(target.ref, target.id, info);
     const event = new RecordRequestEvent(this.deps.appFor(), info, new HookRecord(found));
     await hooks.recordViewRequest.trigger(event, async (e) => {
@@ -76,7 +84,7 @@ export class RecordRequests {
 
   async create(ref: string, info: RequestInfo, body: Record<string, unknown>, options: WriteOptions = {}): Promise<Reply> {
     const { records, hooks } = this.deps;
-    if (hooks.recordCreateRequest.length === 0) return json(await records.create(ref, info, body, options));
+    if (this.quiet(hooks.recordCreateRequest, ref)) return json(await records.create(ref, info, body, options));
     const draft = records.draftCreate(ref, info, body);
     const event = new RecordRequestEvent(this.deps.appFor(options.exec), info, new HookRecord(draft.record, draft.applied));
     await hooks.recordCreateRequest.trigger(event, async (e) => {
@@ -87,7 +95,7 @@ export class RecordRequests {
 
   async update(target: { ref: string; id: string }, info: RequestInfo, body: Record<string, unknown>, options: WriteOptions = {}): Promise<Reply> {
     const { records, hooks } = this.deps;
-    if (hooks.recordUpdateRequest.length === 0) return json(await records.update(target, info, body, options));
+    if (this.quiet(hooks.recordUpdateRequest, target.ref)) return json(await records.update(target, info, body, options));
     const draft = await records.draftUpdate(target, info, body, options.exec);
     const event = new RecordRequestEvent(this.deps.appFor(options.exec), info, new HookRecord(draft.record, draft.applied));
     await hooks.recordUpdateRequest.trigger(event, async (e) => {
@@ -98,7 +106,7 @@ export class RecordRequests {
 
   async delete(target: { ref: string; id: string }, info: RequestInfo, options: WriteOptions = {}): Promise<Reply> {
     const { records, hooks } = this.deps;
-    if (hooks.recordDeleteRequest.length === 0) {
+    if (this.quiet(hooks.recordDeleteRequest, target.ref)) {
       await records.delete(target.ref, target.id, info, options);
       return NOTHING;
     }

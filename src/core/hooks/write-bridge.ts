@@ -17,14 +17,14 @@ export function recordWriteHooks(hooks: Hooks, options: { appFor(exec?: Executor
   } satisfies Record<WriteAction, unknown>;
 
   const around = async (hook: Hook<RecordEvent>, stage: WriteStage, run: () => Promise<void>): Promise<void> => {
-    if (hook.length === 0) return run();
+    if (!hook.actsOn([stage.record.collection.id, stage.record.collection.name])) return run();
     const event = new RecordEvent(options.appFor(stage.exec), new HookRecord(stage.record, stage.applied), stage.action);
     await hook.trigger(event, () => run());
   };
 
   const all = [hooks.recordValidate, ...Object.values(stages).flatMap((s) => [s.write, s.execute, s.success, s.error])];
   return {
-    bound: () => all.some((hook) => hook.length > 0),
+    bound: (collection) => all.some((hook) => hook.actsOn([collection.id, collection.name])),
     write: (stage, run) => around(stages[stage.action].write, stage, run),
     validate: (stage, run) => (stage.action === 'delete' ? run() : around(hooks.recordValidate, stage, run)),
     execute: (stage, run) => around(stages[stage.action].execute, stage, run),

@@ -55,4 +55,31 @@ describe('realtime broker', () => {
     assert.equal(client.subscriptions.size, 0);
     assert.deepEqual(broker.subscribers(), []);
   });
+
+  test('with no active filter a send is synchronous; with one, messages may change or drop and keep their order', async () => {
+    const broker = new RealtimeBroker();
+    const sink = fakeSink();
+    const client = broker.connect(sink, GUEST, '');
+    let active = false;
+    const releases: Array<() => void> = [];
+    broker.messageFilter = {
+      active: () => active,
+      async apply(_client, message) {
+        // The first message is held until released: the ones after it must wait for it.
+        if (message.data === 1) await new Promise<void>((resolve) => releases.push(resolve));
+        if (message.data === 2) return null;
+        return { ...message, data: `filtered ${String(message.data)}` };
+      },
+      failed: () => assert.fail('no transport failure expected'),
+    };
+    assert.equal(broker.send(client, { name: 'x', data: 0 }), undefined);
+    assert.deepEqual(sink.sent.map((m) => m.data), [0]);
+    active = true;
+    const sends = [1, 2, 3].map((data) => broker.send(client, { name: 'x', data }));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(sink.sent.map((m) => m.data), [0], 'nothing overtakes the held message');
+    releases[0]!();
+    await Promise.all(sends);
+    assert.deepEqual(sink.sent.map((m) => m.data), [0, 'filtered 1', 'filtered 3']);
+  });
 });

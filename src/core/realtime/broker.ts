@@ -42,6 +42,19 @@ export interface BrokerOptions {
 
 export const DEFAULT_MAX_BACKLOG = 500;
 
+/**
+ * Something that sees each message before it leaves and may change or drop it (the
+ * `onRealtimeMessageSend` hooks). Senders ask `activeFilter()` once per batch of messages, so
+ * with nothing to run the messages go out as before, without a promise per client.
+ */
+export interface MessageFilter {
+  active(): boolean;
+  /** The message to send (the same or another), or null to drop it. Never rejects. */
+  apply(client: RealtimeClient, message: RealtimeMessage): Promise<RealtimeMessage | null>;
+  /** A filtered message's transport failed (reported here: nobody awaits the send to catch it). */
+  failed(err: unknown): void;
+}
+
 const AUTH_MISMATCH = "The current and the previous request authorization don't match.";
 
 /** One client's subscription, as indexed by the collection it names. */
@@ -59,6 +72,10 @@ export class RealtimeBroker {
   private readonly byCollectionRef = new Map<string, Set<Subscribed>>();
   private readonly indexed = new WeakMap<RealtimeClient, Subscribed[]>();
   private changes = 0;
+  /** Per client, the filtered message sent last: the next one waits for it, so order holds. */
+  private readonly outbox = new WeakMap<RealtimeClient, Promise<void>>();
+  /** Set by whoever wires hooks in; null: messages are never filtered. */
+  messageFilter: MessageFilter | null = null;
 
   /**
    * Grows whenever a subscription or a subscriber's identity changes: plans cached for an
@@ -85,7 +102,18 @@ export class RealtimeBroker {
   }
 
   connect(sink: RealtimeSink, auth: RealtimeAuth, ip: string): RealtimeClient {
-    const client: RealtimeClient = { id: newClientId(), auth, ip, subscriptions: new Map(), sink, backlog: 0 };
+    return this.add(this.newClient(sink, auth, ip));
+  }
+
+  /**
+   * A client not connected yet: the connect hooks see it (its id among the rest) before
+   * `add` makes it live, or it is refused and never was.
+   */
+  newClient(sink: RealtimeSink, auth: RealtimeAuth, ip: string): RealtimeClient {
+    return { id: newClientId(), auth, ip, subscriptions: new Map(), sink, backlog: 0 };
+  }
+
+  add(client: RealtimeClient): RealtimeClient {
     this.byId.set(client.id, client);
     return client;
   }
@@ -159,10 +187,20 @@ export class RealtimeBroker {
    * different identity than the one already recorded is refused, as PocketBase does.
    */
   setSubscriptions(target: { id: string; ip: string }, auth: RealtimeAuth, topics: string[]): void {
+    this.applySubscriptions(this.subscriber(target, auth), auth, topics);
+  }
+
+  /** The client a subscription change from `target` with `auth` is for; throws when it may not make it. */
+  subscriber(target: { id: string; ip: string }, auth: RealtimeAuth): RealtimeClient {
     const client = this.byId.get(target.id);
     if (!client) throw notFound('Missing or invalid client id.');
     if (client.ip !== '' && client.ip !== target.ip) throw badRequest('Invalid realtime client.');
     if (client.auth.record && !sameIdentity(client.auth, auth)) throw forbidden(AUTH_MISMATCH);
+    return client;
+  }
+
+  /** The second half of `setSubscriptions`, for a client `subscriber` returned. */
+  applySubscriptions(client: RealtimeClient, auth: RealtimeAuth, topics: string[]): void {
     // The latest auth state wins (same identity, possibly fresher fields; or guest → auth).
     this.setAuth(client, auth);
     const next = new Map<string, Subscription>();
@@ -182,6 +220,35 @@ export class RealtimeBroker {
     if (client.sink.send(message)) return;
     client.backlog++;
     if (client.backlog > this.maxBacklog) this.disconnect(client.id);
+  }
+
+  /** The message filter to send through now, or null when messages go out untouched. */
+  activeFilter(): MessageFilter | null {
+    const filter = this.messageFilter;
+    return filter !== null && filter.active() ? filter : null;
+  }
+
+  /**
+   * Sends one message through the filter when there is one (pass `filter` when it was looked
+   * up once for many clients). Filtered messages leave each client in the order given; the
+   * promise, which never rejects, settles when this one left or was dropped.
+   */
+  send(client: RealtimeClient, message: RealtimeMessage, filter = this.activeFilter()): Promise<void> | undefined {
+    if (filter === null) {
+      this.deliver(client, message);
+      return undefined;
+    }
+    const previous = this.outbox.get(client) ?? Promise.resolve();
+    const sent = previous.then(async () => {
+      const out = await filter.apply(client, message);
+      try {
+        if (out !== null) this.deliver(client, out);
+      } catch (err) {
+        filter.failed(err);
+      }
+    });
+    this.outbox.set(client, sent);
+    return sent;
   }
 
   /** Every connected client (live view: do not connect or disconnect while iterating). */

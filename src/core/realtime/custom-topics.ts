@@ -29,17 +29,19 @@ export function customTopicProblem(name: string): string | null {
 
 /**
  * Sends `data` to every subscription on the custom topic `name` and answers how many
- * messages went out. Throws (before sending anything) when the name is not a custom topic
- * or `data` cannot be encoded as JSON: both are mistakes in the calling code.
+ * messages went out (to `onRealtimeMessageSend` handlers first, when bound: they may drop
+ * some). Throws (before sending anything) when the name is not a custom topic or `data`
+ * cannot be encoded as JSON: both are mistakes in the calling code.
  */
 export function publishToTopic(broker: RealtimeBroker, name: string, data: unknown): number {
   const problem = customTopicProblem(name);
   if (problem !== null) throw new RangeError(`Cannot publish to realtime topic "${name}": ${problem}.`);
   const payload = encodable(data);
   let sent = 0;
+  const filter = broker.activeFilter();
   for (const client of broker.subscribers()) {
     for (const subscription of subscriptionsOn(client, name)) {
-      broker.deliver(client, { name: subscription.topic, data: payload });
+      void broker.send(client, { name: subscription.topic, data: payload }, filter);
       sent++;
     }
   }

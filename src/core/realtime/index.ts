@@ -1,5 +1,5 @@
 // Realtime: live clients (broker), PocketBase's subscription format, record events fan-out.
-export { RealtimeBroker, DEFAULT_MAX_BACKLOG, type RealtimeAuth, type RealtimeClient, type RealtimeMessage, type RealtimeSink } from './broker.js';
+export { RealtimeBroker, DEFAULT_MAX_BACKLOG, type MessageFilter, type RealtimeAuth, type RealtimeClient, type RealtimeMessage, type RealtimeSink } from './broker.js';
 export { parseSetSubscriptionsBody, parseSubscription, type Subscription } from './subscriptions.js';
 export { RecordFanout, type FanoutStats } from './record-fanout.js';
 export { syncClientAuth, GUEST_AUTH } from './auth-sync.js';

@@ -17,7 +17,7 @@ export function oauth2RedirectTarget(broker: RealtimeBroker): OAuth2RedirectTarg
       if (!client || !client.subscriptions.has(OAUTH2_TOPIC)) return false;
       broker.unsubscribe(client, OAUTH2_TOPIC);
       if (client.ip !== '' && client.ip !== origin.ip) return false;
-      broker.deliver(client, { name: OAUTH2_TOPIC, data: message });
+      await broker.send(client, { name: OAUTH2_TOPIC, data: message });
       return true;
     },
   };

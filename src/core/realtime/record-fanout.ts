@@ -117,7 +117,14 @@ export class RecordFanout {
           return [] as Delivery[];
         });
     this.tail = this.tail.then(async () => {
-      for (const { client, message } of await prepared) {
+      const deliveries = await prepared;
+      // Looked up once per event: with no message hook bound the loop below stays synchronous.
+      const filter = this.deps.broker.activeFilter();
+      if (filter !== null) {
+        await Promise.all(deliveries.map(({ client, message }) => this.deps.broker.send(client, message, filter)));
+        return;
+      }
+      for (const { client, message } of deliveries) {
         try {
           this.deps.broker.deliver(client, message);
         } catch (err) {

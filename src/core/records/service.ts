@@ -195,9 +195,9 @@ export class RecordService {
 
   /** The list endpoint. `query` is the full URL query (expand and fields are read from it too). */
   async list(ref: string, request: RequestInfo, query: URLSearchParams): Promise<ListResult> {
-    const { records, ...page } = await this.findPage(ref, request, query);
+    const { records, page, perPage, totalItems, totalPages } = await this.findPage(ref, request, query);
     const items = await this.present(this.deps.db, records, request, query.get('expand'));
-    return { ...page, items };
+    return { page, perPage, totalItems, totalPages, items };
   }
 
   /** The list endpoint's records (rules and the client's filter, sort and page applied), not yet exported. */
@@ -325,7 +325,7 @@ export class RecordService {
       if (written) scope.announce({ action: 'create', record });
       return record;
     };
-    const record = (await this.commitWrite(options.exec, run, { ownTransaction: !isSingleStatementCreate(collection, request) || this.writeHooks.bound() }))!;
+    const record = (await this.commitWrite(options.exec, run, { ownTransaction: !isSingleStatementCreate(collection, request) || this.writeHooks.bound(collection) }))!;
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
     return out!;
   }

@@ -5,6 +5,7 @@
 //   execute  — around the row's INSERT/UPDATE/DELETE;
 //   settled  — after the outermost transaction ended: committed or rolled back with `error`.
 import type { Executor } from '../../db/types.js';
+import type { Collection } from '../collections/model.js';
 import type { AppliedInput } from './input.js';
 import type { RecordModel } from './record.js';
 
@@ -19,8 +20,8 @@ export interface WriteStage {
 }
 
 export interface RecordWriteHooks {
-  /** Whether any extension code is bound: a write that would skip its transaction then keeps it. */
-  bound(): boolean;
+  /** Whether extension code acts on this collection's writes: a write that would skip its transaction then keeps it. */
+  bound(collection: Collection): boolean;
   write(stage: WriteStage, run: () => Promise<void>): Promise<void>;
   validate(stage: WriteStage, run: () => Promise<void>): Promise<void>;
   execute(stage: WriteStage, run: () => Promise<void>): Promise<void>;

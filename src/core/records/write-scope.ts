@@ -40,7 +40,7 @@ export class WriteScopes {
       files: this.deps.newFiles(),
       announce: (event) => events.push(event),
       hooks: {
-        bound: () => hooks.bound(),
+        bound: (collection) => hooks.bound(collection),
         write: (stage, run) => {
           writes.push({ action: stage.action, record: stage.record });
           return hooks.write(stage, run);

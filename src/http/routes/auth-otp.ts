@@ -1,12 +1,14 @@
 // One-time code endpoints of auth collections: request-otp and auth-with-otp.
 import type { Core } from '../../core/index.js';
 import { readBody } from '../body.js';
+import { sendReply } from '../reply.js';
 import { requestInfo } from '../request-info.js';
-import { respondJson } from '../respond.js';
 import type { Route } from '../router.js';
+import { authRequests } from './auth.js';
 
 export function otpRoutes(core: Core, options: { bodyLimit: number }): Route[] {
   const otp = core.otp;
+  const requests = authRequests(core);
   const base = '/api/collections/:collection';
   return [
     {
@@ -16,7 +18,7 @@ export function otpRoutes(core: Core, options: { bodyLimit: number }): Route[] {
         // The collection answers first (404/403), before the body is read.
         otp.collection(ctx.params.collection!);
         const { data } = await readBody(ctx.req, options.bodyLimit);
-        respondJson(ctx, 200, await otp.request(ctx.params.collection!, data));
+        await sendReply(ctx, await requests.requestOtp(ctx.params.collection!, data, requestInfo(ctx, data, 'otp')));
       },
     },
     {
@@ -25,8 +27,8 @@ export function otpRoutes(core: Core, options: { bodyLimit: number }): Route[] {
       async handler(ctx) {
         otp.collection(ctx.params.collection!);
         const { data } = await readBody(ctx.req, options.bodyLimit);
-        const result = await otp.authenticate(ctx.params.collection!, data, requestInfo(ctx, data, 'otp'), ctx.query.get('expand'));
-        respondJson(ctx, 200, result);
+        const call = { request: requestInfo(ctx, data, 'otp'), expand: ctx.query.get('expand') };
+        await sendReply(ctx, await requests.authWithOtp(ctx.params.collection!, data, call));
       },
     },
   ];

@@ -1,13 +1,17 @@
 // /api/collections — collection management (superusers only).
 import type { Core } from '../../core/index.js';
-import { collectionToJson, CollectionInputError, fieldToJson, ViewQueryError } from '../../core/collections/index.js';
+import { CollectionInputError, fieldToJson, ViewQueryError } from '../../core/collections/index.js';
 import { exportRecord } from '../../core/records/export.js';
 import type { Collection } from '../../core/collections/model.js';
 import { AppError, badRequest, forbidden, notFound, unauthorized } from '../../core/errors/index.js';
 import { compileFilterText, compileSort, isFilterError, parseSort, SimpleFieldResolver } from '../../filter/index.js';
 import { parseListParams } from '../../core/records/list-params.js';
+import { CollectionRequests, type CollectionsPage, type Reply } from '../../core/hooks/index.js';
+import type { RequestInfo } from '../../core/rules/request-info.js';
 import { readBody } from '../body.js';
 import type { HttpContext } from '../context.js';
+import { sendReply } from '../reply.js';
+import { requestInfo } from '../request-info.js';
 import { respondJson, sendNoContent } from '../respond.js';
 import type { Route } from '../router.js';
 
@@ -22,6 +26,7 @@ function inputError(err: unknown): never {
 }
 
 export function collectionRoutes(core: Core, options: { bodyLimit: number }): Route[] {
+  const requests = new CollectionRequests({ collections: core.collections, hooks: core.hooks, appFor: () => core.appFor() });
   const guarded = (handler: (ctx: HttpContext) => Promise<void>) => async (ctx: HttpContext) => {
     requireSuperuser(ctx);
     await handler(ctx);
@@ -30,15 +35,14 @@ export function collectionRoutes(core: Core, options: { bodyLimit: number }): Ro
     {
       method: 'GET',
       path: '/api/collections',
-      handler: guarded(async (ctx) => respondJson(ctx, 200, await listCollections(core, ctx.query), { list: true })),
+      handler: guarded(async (ctx) => sendReply(ctx, await requests.list(requestInfo(ctx), await listCollections(core, ctx.query)))),
     },
     {
       method: 'POST',
       path: '/api/collections',
       handler: guarded(async (ctx) => {
         const { data } = await readBody(ctx.req, options.bodyLimit);
-        const created = await core.collections.create(data).catch(inputError);
-        respondJson(ctx, 200, collectionToJson(created));
+        await sendReply(ctx, await requests.create(requestInfo(ctx, data), data).catch(inputError));
       }),
     },
     {
@@ -73,8 +77,7 @@ export function collectionRoutes(core: Core, options: { bodyLimit: number }): Ro
       path: '/api/collections/import',
       handler: guarded(async (ctx) => {
         const { data } = await readBody(ctx.req, options.bodyLimit);
-        await importFromBody(core, data);
-        sendNoContent(ctx.res);
+        await sendReply(ctx, await importFromBody(requests, requestInfo(ctx, data), data));
       }),
     },
     {
@@ -83,7 +86,7 @@ export function collectionRoutes(core: Core, options: { bodyLimit: number }): Ro
       handler: guarded(async (ctx) => {
         const found = core.store.find(ctx.params.collection ?? '');
         if (!found) throw notFound();
-        respondJson(ctx, 200, collectionToJson(found));
+        await sendReply(ctx, await requests.view(requestInfo(ctx), found));
       }),
     },
     {
@@ -92,17 +95,16 @@ export function collectionRoutes(core: Core, options: { bodyLimit: number }): Ro
       handler: guarded(async (ctx) => {
         if (!core.store.find(ctx.params.collection ?? '')) throw notFound();
         const { data } = await readBody(ctx.req, options.bodyLimit);
-        const updated = await core.collections.update(ctx.params.collection!, data).catch(inputError);
-        respondJson(ctx, 200, collectionToJson(updated));
+        await sendReply(ctx, await requests.update(requestInfo(ctx, data), ctx.params.collection!, data).catch(inputError));
       }),
     },
     {
       method: 'DELETE',
       path: '/api/collections/:collection',
       handler: guarded(async (ctx) => {
-        if (!core.store.find(ctx.params.collection ?? '')) throw notFound();
-        await core.collections.delete(ctx.params.collection!);
-        sendNoContent(ctx.res);
+        const found = core.store.find(ctx.params.collection ?? '');
+        if (!found) throw notFound();
+        await sendReply(ctx, await requests.delete(requestInfo(ctx), found));
       }),
     },
     {
@@ -117,7 +119,7 @@ export function collectionRoutes(core: Core, options: { bodyLimit: number }): Ro
 }
 
 /** The collections list: filter and sort over id, created, updated, name, system, type. */
-async function listCollections(core: Core, query: URLSearchParams) {
+async function listCollections(core: Core, query: URLSearchParams): Promise<{ collections: Collection[]; result: CollectionsPage }> {
   const params = parseListParams(query);
   const dialect = core.db.dialect.name;
   const resolver = new SimpleFieldResolver({
@@ -150,16 +152,16 @@ async function listCollections(core: Core, query: URLSearchParams) {
     totalItems = Number(count?.n ?? 0);
     totalPages = Math.ceil(totalItems / params.perPage);
   }
-  const items = rows.map((r) => core.store.find(r.id)).filter((c): c is Collection => c !== undefined).map(collectionToJson);
-  return { page: params.page, perPage: params.perPage, totalItems, totalPages, items };
+  const collections = rows.map((r) => core.store.find(r.id)).filter((c): c is Collection => c !== undefined);
+  return { collections, result: { page: params.page, perPage: params.perPage, totalItems, totalPages } };
 }
 
-async function importFromBody(core: Core, data: Record<string, unknown>): Promise<void> {
+async function importFromBody(requests: CollectionRequests, info: RequestInfo, data: Record<string, unknown>): Promise<Reply> {
   const list = data.collections;
   if (!Array.isArray(list) || list.length === 0) {
     throw new AppError('bad_request', 'An error occurred while validating the submitted data.', {
       collections: { code: 'validation_required', message: 'Cannot be blank.' },
     });
   }
-  await core.collections.importCollections(list, data.deleteMissing === true).catch(inputError);
+  return requests.import(info, { collectionsData: list, deleteMissing: data.deleteMissing === true }).catch(inputError);
 }

@@ -6,13 +6,15 @@ import { AppError, badRequest, fieldError, forbidden, notFound, unauthorized, Va
 import { findRecordById } from '../../core/records/repository.js';
 import { readBody } from '../body.js';
 import type { HttpContext } from '../context.js';
+import { sendReply } from '../reply.js';
 import { requestInfo } from '../request-info.js';
-import { respondJson } from '../respond.js';
 import type { Route } from '../router.js';
+import { authRequests } from './auth.js';
 
 const LOAD_FAILED = 'An error occurred while loading the submitted data.';
 
 export function impersonateRoutes(core: Core, options: { bodyLimit: number }): Route[] {
+  const requests = authRequests(core);
   return [
     {
       method: 'POST',
@@ -26,7 +28,7 @@ export function impersonateRoutes(core: Core, options: { bodyLimit: number }): R
         const data = await readImpersonateBody(ctx, options.bodyLimit);
         const duration = readDuration(data.duration);
         const token = await core.auth.newAuthToken(record, { durationSeconds: duration > 0 ? duration : undefined, refreshable: false });
-        respondJson(ctx, 200, await core.auth.respond(record, requestInfo(ctx, data), ctx.query.get('expand'), token));
+        await sendReply(ctx, await requests.impersonate(record, token, { request: requestInfo(ctx, data), expand: ctx.query.get('expand') }));
       },
     },
   ];

@@ -6,9 +6,11 @@ import type { OAuth2RedirectInput, RedirectOutcome } from '../../core/auth/oauth
 import { forbidden, unauthorized } from '../../core/errors/index.js';
 import { readBody } from '../body.js';
 import type { HttpContext } from '../context.js';
+import { sendReply } from '../reply.js';
 import { requestInfo } from '../request-info.js';
 import { respondJson } from '../respond.js';
 import type { Route } from '../router.js';
+import { authRequests } from './auth.js';
 
 // PocketBase sends the popup on to its admin UI's `/_/#/auth/oauth2-redirect-success` (or
 // `-failure`) page with a 307 (GET) or 303 (POST); Plinth serves no such page, so it answers
@@ -36,6 +38,7 @@ function field(data: Record<string, unknown>, name: string): string {
 
 export function oauth2Routes(core: Core, options: { bodyLimit: number }): Route[] {
   const oauth2 = core.oauth2;
+  const requests = authRequests(core);
   return [
     {
       method: 'GET',
@@ -52,8 +55,8 @@ export function oauth2Routes(core: Core, options: { bodyLimit: number }): Route[
       async handler(ctx) {
         oauth2.enabledCollection(ctx.params.collection!);
         const { data } = await readBody(ctx.req, options.bodyLimit);
-        const result = await oauth2.authenticate(ctx.params.collection!, data, requestInfo(ctx, data, 'oauth2'), ctx.query.get('expand'));
-        respondJson(ctx, 200, result);
+        const call = { request: requestInfo(ctx, data, 'oauth2'), expand: ctx.query.get('expand') };
+        await sendReply(ctx, await requests.authWithOAuth2(ctx.params.collection!, data, call));
       },
     },
     {

@@ -5,10 +5,11 @@ import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import type { Core } from '../../core/index.js';
 import { unauthorized } from '../../core/errors/index.js';
-import { parseSetSubscriptionsBody, type RealtimeClient, type RealtimeMessage } from '../../core/realtime/index.js';
+import { parseSetSubscriptionsBody, type RealtimeClient, type RealtimeMessage, type RealtimeSink } from '../../core/realtime/index.js';
+import type { RequestInfo } from '../../core/rules/request-info.js';
 import type { AuthState } from '../context.js';
 import { toErrorBody } from '../error-status.js';
-import type { StreamLimits } from './realtime.js';
+import { subscribeRequest, type StreamLimits } from './realtime.js';
 import { encodeFrame, parseClientMessage } from './realtime-ws-messages.js';
 
 export interface ConnectionSettings {
@@ -41,8 +42,34 @@ interface ConnectionDeps {
   settings: ConnectionSettings;
 }
 
-export function openRealtimeConnection(deps: ConnectionDeps, identity: { auth: AuthState; ip: string }): void {
-  new RealtimeWsConnection(deps, identity);
+/**
+ * A sink whose socket comes later: the client exists, for the connect hooks to see, before
+ * the upgrade is accepted.
+ */
+export class LateSink implements RealtimeSink {
+  target: RealtimeSink | null = null;
+
+  send(message: RealtimeMessage): boolean {
+    return this.target ? this.target.send(message) : true;
+  }
+
+  close(): void {
+    this.target?.close();
+  }
+}
+
+/** A client the connect hooks let in, not live yet, and what the upgrade request said. */
+export interface AcceptedClient {
+  client: RealtimeClient;
+  sink: LateSink;
+  /** The idle limit (the connect hooks may have changed it). */
+  idleMs: number;
+  /** The upgrade request as the rules see it; subscribe hooks get it with the message as body. */
+  info: RequestInfo;
+}
+
+export function openRealtimeConnection(deps: ConnectionDeps, accepted: AcceptedClient): void {
+  new RealtimeWsConnection(deps, accepted);
 }
 
 class RealtimeWsConnection {
@@ -60,11 +87,12 @@ class RealtimeWsConnection {
 
   constructor(
     private readonly deps: ConnectionDeps,
-    identity: { auth: AuthState; ip: string },
+    private readonly accepted: AcceptedClient,
   ) {
     const { core, ws, settings } = deps;
-    const auth = { record: identity.auth.record, isSuperuser: identity.auth.isSuperuser };
-    this.client = core.realtime.connect({ send: (message) => this.send(message), close: () => this.close() }, auth, identity.ip);
+    this.client = accepted.client;
+    accepted.sink.target = { send: (message) => this.send(message), close: () => this.close() };
+    core.realtime.add(this.client);
     this.maxTimer = setTimeout(() => this.end(LIFETIME), settings.limits.maxMs);
     this.maxTimer.unref();
     this.pingTimer = setInterval(() => this.ping(), settings.pingMs);
@@ -77,7 +105,8 @@ class RealtimeWsConnection {
     });
     // ws closes the connection after reporting (oversized message, bad frame, reset).
     ws.on('error', (err) => settings.logger.debug({ err }, 'realtime websocket error'));
-    this.send({ name: 'PB_CONNECT', data: { clientId: this.client.id } });
+    this.resetIdle();
+    this.reply('PB_CONNECT', { clientId: this.client.id });
   }
 
   private send(message: RealtimeMessage): boolean {
@@ -138,7 +167,7 @@ class RealtimeWsConnection {
     const message = parseClientMessage(data, isBinary);
     switch (message.type) {
       case 'subscribe':
-        this.subscribe(message.subscriptions);
+        await this.subscribe(message.subscriptions);
         return;
       case 'auth':
         await this.authenticate(message.token);
@@ -146,11 +175,13 @@ class RealtimeWsConnection {
     }
   }
 
-  private subscribe(subscriptions: unknown): void {
-    const { id, ip } = this.client;
+  private async subscribe(subscriptions: unknown): Promise<void> {
+    const { id, ip, auth } = this.client;
     // The same validation and limits as POST /api/realtime (the client id is this connection's).
     const parsed = parseSetSubscriptionsBody({ clientId: id, subscriptions });
-    this.deps.core.realtime.setSubscriptions({ id, ip }, this.client.auth, parsed.subscriptions);
+    const info = (): RequestInfo => ({ ...this.accepted.info, auth: auth.record, isSuperuser: auth.isSuperuser, body: { subscriptions } });
+    // A handler that answers instead of `next()` leaves the subscriptions as they were: the reply says which.
+    await subscribeRequest(this.deps.core, { target: { id, ip }, auth, subscriptions: parsed.subscriptions }, info);
     this.reply('PB_SUBSCRIBED', { subscriptions: [...this.client.subscriptions.keys()] });
   }
 
@@ -173,9 +204,12 @@ class RealtimeWsConnection {
     if (body.status < 500 && ++this.badMessages > MAX_BAD_MESSAGES) this.end(TOO_MANY_BAD_MESSAGES);
   }
 
-  /** Answers go through the broker too, so a client that sends but never reads is dropped. */
+  /**
+   * Answers go through the broker too, so a client that sends but never reads is dropped, and
+   * after any message hooks, in order with the events.
+   */
   private reply(name: string, data: unknown): void {
-    this.deps.core.realtime.deliver(this.client, { name, data });
+    void this.deps.core.realtime.send(this.client, { name, data });
   }
 
   private ping(): void {
@@ -190,7 +224,7 @@ class RealtimeWsConnection {
 
   private resetIdle(): void {
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.end(IDLE), this.deps.settings.limits.idleMs);
+    this.idleTimer = setTimeout(() => this.end(IDLE), this.accepted.idleMs);
     this.idleTimer.unref();
   }
 

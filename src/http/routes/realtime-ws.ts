@@ -10,8 +10,11 @@ import { badRequest } from '../../core/errors/index.js';
 import type { AuthState } from '../context.js';
 import type { Route } from '../router.js';
 import { pendingUpgrade } from '../upgrade.js';
-import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './realtime.js';
-import { openRealtimeConnection, type ConnectionSettings } from './realtime-ws-connection.js';
+import { sendReply } from '../reply.js';
+import { requestInfo } from '../request-info.js';
+import { sendNoContent } from '../respond.js';
+import { connectRequest, DEFAULT_STREAM_LIMITS, type StreamLimits } from './realtime.js';
+import { LateSink, openRealtimeConnection, type ConnectionSettings } from './realtime-ws-connection.js';
 
 export const REALTIME_WS_PATH = '/api/realtime/ws';
 /** The largest message a client may send; ws closes the connection with 1009 above it. */
@@ -55,13 +58,24 @@ export function realtimeWsRoutes(core: Core, options: RealtimeWsOptions): Route[
     {
       method: 'GET',
       path: REALTIME_WS_PATH,
-      handler(ctx) {
+      async handler(ctx) {
         const upgrade = pendingUpgrade(ctx.req);
         if (!upgrade) throw badRequest('This endpoint expects a WebSocket upgrade request.');
+        const sink = new LateSink();
+        const client = core.realtime.newClient(sink, { record: ctx.auth.record, isSuperuser: ctx.auth.isSuperuser }, ctx.ip);
+        const info = requestInfo(ctx);
+        // Before the handshake is answered: a handler that throws refuses it with its error.
+        const outcome = await connectRequest(core, { client, idleMs: settings.limits.idleMs }, () => info);
+        if ('reply' in outcome) {
+          if (outcome.reply) await sendReply(ctx, outcome.reply);
+          else sendNoContent(ctx.res);
+          return;
+        }
+        if (upgrade.socket.destroyed) return;
         // ws answers synchronously here: either the callback ran (101 sent) or it refused.
         wss.handleUpgrade(ctx.req, upgrade.socket, upgrade.head, (ws) => {
           upgrade.detach();
-          openRealtimeConnection({ core, ws, settings }, { auth: ctx.auth, ip: ctx.ip });
+          openRealtimeConnection({ core, ws, settings }, { client, sink, idleMs: outcome.idleMs, info });
         });
         if (refused.has(ctx.req)) throw badRequest('Invalid WebSocket handshake.');
       },

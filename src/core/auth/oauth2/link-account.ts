@@ -50,19 +50,27 @@ function sameEmail(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+/** Steps 1–3 above: the account this provider account logs into (null: a new one), and its link. */
+export async function findAccount(exec: Executor, input: Omit<LinkInput, 'createData'>) {
+  const { collection, provider, user, request } = input;
+  const link = await findLink(exec, { collectionId: collection.id, provider, providerId: user.id });
+  let record: RecordModel | null = null;
+  if (link) {
+    record = await findRecordById(exec, collection, link.recordRef);
+    if (!record) throw failedToAuthenticate();
+  } else if (request.auth && request.auth.collection.id === collection.id) {
+    record = await findRecordById(exec, collection, String(request.auth.values.id));
+  } else if (user.email !== '') {
+    record = await findByEmail(exec, collection, user.email);
+  }
+  return { record, link };
+}
+
 export async function linkAccount(tx: Executor, input: LinkInput, deps: LinkDeps): Promise<LinkResult> {
   const { collection, provider, user, request } = input;
   const account = { collectionId: collection.id, provider, providerId: user.id };
-  let link = await findLink(tx, account);
-  let record: RecordModel | null = null;
-  if (link) {
-    record = await findRecordById(tx, collection, link.recordRef);
-    if (!record) throw failedToAuthenticate();
-  } else if (request.auth && request.auth.collection.id === collection.id) {
-    record = await findRecordById(tx, collection, String(request.auth.values.id));
-  } else if (user.email !== '') {
-    record = await findByEmail(tx, collection, user.email);
-  }
+  const found = await findAccount(tx, input);
+  let { record, link } = found;
 
   const isNew = record === null;
   if (record === null) {

@@ -9,7 +9,8 @@ import type { RecordService } from '../../records/service.js';
 import type { RequestInfo } from '../../rules/request-info.js';
 import type { AuthResponse, AuthService } from '../auth-service.js';
 import { listOAuth2Methods, type OAuth2Methods } from './auth-methods.js';
-import { linkAccount } from './link-account.js';
+import { findAccount, linkAccount, type LinkResult } from './link-account.js';
+import type { RecordModel } from '../../records/record.js';
 import { AppleNameStore, OAuth2Redirects } from './redirect.js';
 import { builtInProviders, type ProviderListItem, type ProviderRegistry } from './registry.js';
 import type { AuthUser, OAuth2Provider, ProviderTokens } from './types.js';
@@ -24,7 +25,14 @@ export interface OAuth2ServiceDeps {
   logger?: { warn(details: object, message: string): void };
 }
 
-interface OAuth2Form {
+/** A valid auth-with-oauth2 form and the provider's user it earned. */
+export interface OAuth2Login {
+  collection: Collection;
+  form: OAuth2Form;
+  user: AuthUser;
+}
+
+export interface OAuth2Form {
   provider: string;
   code: string;
   codeVerifier: string;
@@ -101,25 +109,42 @@ export class OAuth2Service {
   }
 
   async authenticate(ref: string, body: Record<string, unknown>, request: RequestInfo, expand: string | null): Promise<AuthResponse> {
-    const collection = this.enabledCollection(ref);
-    const form = readForm(body);
-    const provider = this.providerFor(collection, form);
-    const user = await this.fetchUser(provider, form);
+    const login = await this.prepare(ref, body);
     const oauth2Request: RequestInfo = { ...request, context: 'oauth2' };
-    const { record, isNew } = await this.deps.records.transaction((tx) =>
-      linkAccount(
-        tx,
-        { collection, provider: form.provider, user, createData: form.createData, request: oauth2Request },
-        { records: this.deps.records, clock: this.deps.clock },
-      ),
-    );
+    const { record, isNew } = await this.link(login, { request: oauth2Request, createData: login.form.createData });
     return this.deps.auth.finishLogin(record, {
       method: 'oauth2',
       request: oauth2Request,
       expand,
-      mfaId: form.mfaId,
-      meta: loginMeta(user, isNew),
+      mfaId: login.form.mfaId,
+      meta: loginMeta(login.user, isNew),
     });
+  }
+
+  /** Validates the form and trades the code for the provider's user. */
+  async prepare(ref: string, body: Record<string, unknown>): Promise<OAuth2Login> {
+    const collection = this.enabledCollection(ref);
+    const form = readForm(body);
+    const provider = this.providerFor(collection, form);
+    return { collection, form, user: await this.fetchUser(provider, form) };
+  }
+
+  /** The account this login would use, looked up without writing (null: a new one). */
+  async existingAccount(login: OAuth2Login, request: RequestInfo): Promise<RecordModel | null> {
+    const { collection, form, user } = login;
+    return (await findAccount(this.deps.db, { collection, provider: form.provider, user, request })).record;
+  }
+
+  /** Finds, links or creates the account, in one transaction. */
+  link(login: OAuth2Login, input: { request: RequestInfo; createData: Record<string, unknown> }): Promise<LinkResult> {
+    const { collection, form, user } = login;
+    return this.deps.records.transaction((tx) =>
+      linkAccount(
+        tx,
+        { collection, provider: form.provider, user, createData: input.createData, request: { ...input.request, context: 'oauth2' } },
+        { records: this.deps.records, clock: this.deps.clock },
+      ),
+    );
   }
 
   private providerFor(collection: Collection, form: OAuth2Form): OAuth2Provider {
