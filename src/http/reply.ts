@@ -29,6 +29,7 @@ export async function sendReply(ctx: HttpContext, reply: Reply): Promise<void> {
     case 'stream':
       res.statusCode = reply.status;
       res.setHeader('Content-Type', reply.contentType);
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       await pipeline(Readable.from(reply.body), res);
       return;
   }

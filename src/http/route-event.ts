@@ -2,7 +2,10 @@
 // only HTTP has — path parameters and the raw node:http request and response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestEvent, type HookApp } from '../core/hooks/index.js';
-import { forbidden, unauthorized } from '../core/errors/index.js';
+import { forbidden, notFound, unauthorized } from '../core/errors/index.js';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { RequestInfo } from '../core/rules/request-info.js';
 import type { HttpContext } from './context.js';
 
@@ -51,7 +54,39 @@ export class RouteEvent extends RequestEvent {
   get response(): ServerResponse {
     return this.ctx.res;
   }
+
+  /**
+   * Answers with a file from the server's disk, streamed. The type follows the extension for
+   * common web files unless given; `downloadName` makes it an attachment. A missing file is a 404.
+   */
+  async file(path: string, options: { contentType?: string; downloadName?: string; status?: number } = {}): Promise<void> {
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) throw notFound();
+    const headers: Record<string, string> = { 'Content-Length': String(info.size), 'X-Content-Type-Options': 'nosniff' };
+    if (options.downloadName !== undefined) {
+      headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(options.downloadName)}`;
+    }
+    const contentType = options.contentType ?? WEB_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+    this.stream(options.status ?? 200, contentType, createReadStream(path));
+    if (this.reply?.kind === 'stream') this.reply.headers = headers;
+  }
 }
+
+const WEB_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml',
+  '.pdf': 'application/pdf',
+};
 
 export type RouteHandler = (e: RouteEvent) => Promise<void> | void;
 

@@ -173,6 +173,28 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(imported.status, 204, imported.text);
     });
 
+    test('an import runs each collection it creates through the model hooks', async () => {
+      order.length = 0;
+      settled.length = 0;
+      const imported = await h.call('PUT', '/api/collections/import', {
+        body: { collections: [{ name: 'from_import', type: 'base', fields: [{ name: 'title', type: 'text' }] }], deleteMissing: false },
+        token: h.superuser,
+      });
+      assert.equal(imported.status, 204, imported.text);
+      assert.deepEqual(order.filter((step) => step.endsWith('from_import')), ['create:from_import', 'execute:from_import']);
+      assert.deepEqual(settled, ['success:from_import:true']);
+      const fields = (await h.call('GET', '/api/collections/from_import', { token: h.superuser })).json.fields as { name: string }[];
+      assert.ok(fields.some((f) => f.name === 'tenant'));
+      const refused = await h.call('PUT', '/api/collections/import', {
+        body: { collections: [{ name: 'fails_late', type: 'base', fields: [] }], deleteMissing: false },
+        token: h.superuser,
+      });
+      // The handler's plain Error is an internal failure, answered as one (and the import rolled back).
+      assert.equal(refused.status, 500);
+      assert.equal((await h.call('GET', '/api/collections/fails_late', { token: h.superuser })).status, 404);
+      assert.ok(settled.some((entry) => entry.startsWith('error:fails_late')));
+    });
+
     test('a batch hook refuses batches of more than 2 requests', async () => {
       const write = (title: string) => ({ method: 'POST', url: '/api/collections/posts/records', body: { title } });
       const refused = await h.call('POST', '/api/batch', { body: { requests: [write('a'), write('b'), write('c')] } });

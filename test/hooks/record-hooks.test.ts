@@ -13,6 +13,7 @@ for (const dialect of TEST_DIALECTS) {
     let h: HookedApp;
     const order: string[] = [];
     const settled: string[] = [];
+    const deletedComments: string[] = [];
 
     before(async () => {
       h = await startHookedApp(dialect, (plinth) => {
@@ -51,6 +52,10 @@ for (const dialect of TEST_DIALECTS) {
         plinth.onRecordUpdate('posts').bindFunc(async (e) => {
           if (e.record.getString('title') === 'silently skipped') return; // no next(): nothing is written
           await e.next();
+        });
+        plinth.onRecordDeleteExecute('comments').bindFunc(async (e) => {
+          await e.next();
+          deletedComments.push(e.record.getString('text'));
         });
         plinth.onRecordDeleteRequest('posts').bindFunc(async (e) => {
           if (e.record.getString('title') === 'keep me') throw new ForbiddenError('This post stays.');
@@ -130,6 +135,32 @@ for (const dialect of TEST_DIALECTS) {
       const plain = await h.call('GET', '/api/collections/users/records', { token: h.superuser });
       assert.equal(plain.status, 200);
       assert.deepEqual(Object.keys(plain.json).sort(), keys);
+    });
+
+    test('records removed by a cascade, or by a truncate, go through the delete hooks', async () => {
+      const core = h.plinth.running!.core;
+      const posts = core.registry.byNameOrId('posts')!;
+      await core.collections.create({
+        name: 'comments',
+        type: 'base',
+        listRule: '',
+        viewRule: '',
+        createRule: '',
+        fields: [
+          { name: 'text', type: 'text' },
+          { name: 'post', type: 'relation', collectionId: posts.id, cascadeDelete: true, maxSelect: 1 },
+        ],
+      });
+      const post = await h.call('POST', '/api/collections/posts/records', { body: { title: 'with comments' } });
+      for (const text of ['first', 'second']) {
+        await h.call('POST', '/api/collections/comments/records', { body: { text, post: post.json.id } });
+      }
+      assert.equal((await h.call('DELETE', `/api/collections/posts/records/${post.json.id}`)).status, 204);
+      assert.deepEqual(deletedComments.sort(), ['first', 'second']);
+      deletedComments.length = 0;
+      await h.call('POST', '/api/collections/comments/records', { body: { text: 'third' } });
+      assert.equal((await h.call('DELETE', '/api/collections/comments/truncate', { token: h.superuser })).status, 204);
+      assert.deepEqual(deletedComments, ['third']);
     });
 
     test('a delete request hook can refuse; the SDK sees the error', async () => {

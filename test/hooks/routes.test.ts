@@ -4,6 +4,13 @@ import { after, before, describe, test } from 'node:test';
 import { TEST_DIALECTS } from '../../src/db/testing.js';
 import { NotFoundError, requireAuth, requireSuperuserAuth } from '../../src/index.js';
 import { startHookedApp, type HookedApp } from './support.js';
+import { tempDir } from '../support/server.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const reportDir = tempDir();
+const reportFile = join(reportDir, 'report.csv');
+writeFileSync(reportFile, 'a,b\n1,2\n');
 
 for (const dialect of TEST_DIALECTS) {
   describe(`custom routes and cron [${dialect}]`, () => {
@@ -45,6 +52,13 @@ for (const dialect of TEST_DIALECTS) {
           throw new Error('database password is hunter2');
         });
         plinth.routerAdd('GET', '/api/says-nothing', () => {});
+        plinth.routerAdd('GET', '/api/report.csv', (e) => e.file(reportFile, { downloadName: 'report (1).csv' }));
+        plinth.routerAdd('GET', '/api/no-file', (e) => e.file(join(reportDir, 'missing.csv')));
+        plinth.routerAdd('GET', '/api/numbers', (e) =>
+          e.stream(200, 'text/plain', (async function* () {
+            for (let i = 1; i <= 3; i++) yield `${i}\n`;
+          })()),
+        );
         plinth.cronAdd('count', '*/5 * * * *', () => {
           cronRuns++;
         });
@@ -98,6 +112,18 @@ for (const dialect of TEST_DIALECTS) {
       assert.doesNotMatch(broken.text, /hunter2/);
       assert.ok(h.logs.some((line) => line.includes('hunter2')));
       assert.equal((await h.call('GET', '/api/hello/again')).status, 200);
+    });
+
+    test('file and stream replies', async () => {
+      const report = await h.call('GET', '/api/report.csv');
+      assert.equal(report.status, 200);
+      assert.equal(report.text, 'a,b\n1,2\n');
+      assert.match(report.headers.get('content-type') ?? '', /^text\/csv/);
+      assert.equal(report.headers.get('content-length'), '8');
+      assert.equal(report.headers.get('content-disposition'), "attachment; filename*=UTF-8''report%20(1).csv");
+      assert.equal((await h.call('GET', '/api/no-file')).status, 404);
+      const numbers = await h.call('GET', '/api/numbers');
+      assert.equal(numbers.text, '1\n2\n3\n');
     });
 
     test('built-in routes win; unknown paths still 404', async () => {

@@ -277,14 +277,18 @@ export class CollectionService {
   async importCollections(list: readonly unknown[], deleteMissing: boolean): Promise<Collection[]> {
     const before = [...this.store.list()];
     let imported: Collection[];
+    const hooks = { write: this.hooks, changes: [] as HookedChange[] };
     try {
       imported = await this.db.transaction((tx) =>
-        importCollectionsInTx(tx, { list, deleteMissing, now: this.clock.now(), settings: this.settings }),
+        importCollectionsInTx(tx, { list, deleteMissing, now: this.clock.now(), settings: this.settings, hooks }),
       );
     } catch (err) {
-      throw importFailure(err);
+      const failure = importFailure(err);
+      for (const change of hooks.changes) await change.failed(failure);
+      throw failure;
     }
     await this.store.changed();
+    for (const change of hooks.changes) await change.succeeded();
     await this.refreshDependentViews('');
     const kept = new Set(this.store.list().map((c) => c.id));
     this.removed(before.filter((c) => !kept.has(c.id)));

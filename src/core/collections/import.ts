@@ -19,6 +19,7 @@ import { bindCollectionInput, cloneCollection, prepareForSave, scaffoldCollectio
 import { collectErrorsInTx, renumberGeneratedId, writeCollectionInTx, type SaveSettings } from './collection-save.js';
 import { deleteAuthRefRows } from './collection-delete.js';
 import type { CollectionService } from './collection-service.js';
+import { HookedChange, type CollectionWriteAction, type CollectionWriteHooks } from './write-hooks.js';
 import { deleteCollectionRow, readAllCollections, type CollectionStore } from './collection-store.js';
 import { addField, cloneField, findFieldById, findFieldByName } from './field-list.js';
 import { CollectionInputError, isJsonObject, type JsonObject } from './input-binding.js';
@@ -37,6 +38,8 @@ export interface ImportOptions {
   deleteMissing: boolean;
   now: Date;
   settings: SaveSettings;
+  /** Extension code around each collection the import creates, updates or deletes; the changes are collected in `changes`. */
+  hooks?: { write: CollectionWriteHooks; changes: HookedChange[] };
 }
 
 interface PlannedSave {
@@ -145,6 +148,22 @@ async function writeItem(tx: TransactionExecutor, item: PlannedSave, options: Im
   }
 }
 
+/**
+ * One change of the import through the collection write hooks (when given): the write and
+ * execute stages; validation runs once every change is written, for the whole set.
+ */
+async function hooked(
+  tx: TransactionExecutor,
+  change: { action: CollectionWriteAction; collection: Collection },
+  options: ImportOptions,
+  run: (collection: Collection) => Promise<void>,
+): Promise<void> {
+  if (!options.hooks) return run(change.collection);
+  const hookedChange = new HookedChange(options.hooks.write, change);
+  options.hooks.changes.push(hookedChange);
+  await hookedChange.write(tx, (stage) => hookedChange.execute(stage, () => run(stage.collection)));
+}
+
 /** Imports the collections in the caller's transaction; throws on the first failure. */
 export async function importCollectionsInTx(tx: TransactionExecutor, options: ImportOptions): Promise<Collection[]> {
   if (options.list.length === 0) throw new ImportStepError('There are no collections to import.');
@@ -155,11 +174,14 @@ export async function importCollectionsInTx(tx: TransactionExecutor, options: Im
     const kept = new Set(plan.map((p) => p.next.id));
     const byUpdate = [...stored].sort((a, b) => compareText(a.updated, b.updated));
     for (const c of byUpdate) {
-      if (!c.system && !kept.has(c.id)) await deleteUnchecked(tx, c);
+      if (!c.system && !kept.has(c.id)) await hooked(tx, { action: 'delete', collection: c }, options, (target) => deleteUnchecked(tx, target));
     }
   }
 
-  for (const item of plan) await writeItem(tx, item, options);
+  for (const item of plan) {
+    const action = item.original === null ? 'create' : 'update';
+    await hooked(tx, { action, collection: item.next }, options, (target) => writeItem(tx, { ...item, next: target }, options));
+  }
 
   const collections = await readAllCollections(tx);
   for (const item of plan) {

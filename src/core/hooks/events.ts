@@ -49,7 +49,7 @@ export type Reply =
   | { kind: 'text'; status: number; body: string; contentType: string }
   | { kind: 'redirect'; status: number; location: string }
   | { kind: 'noContent'; status: number }
-  | { kind: 'stream'; status: number; contentType: string; body: AsyncIterable<Uint8Array | string> };
+  | { kind: 'stream'; status: number; contentType: string; body: AsyncIterable<Uint8Array | string>; headers?: Record<string, string> };
 
 /** An event about an API request: who asks, what they sent, and the reply to give. */
 export class RequestEvent extends BaseEvent {

@@ -21,6 +21,8 @@ interface DeleteContext {
   announce?(event: RecordEvent): void;
   /** Runs just before each record's row goes, while everything it references is still there. */
   beforeDelete?(record: RecordModel): Promise<void>;
+  /** Wraps the delete of each record the cascade removes (its own write hooks); `run` deletes it. */
+  cascade?(record: RecordModel, run: () => Promise<void>): Promise<void>;
 }
 
 const BATCH = 1000;
@@ -71,7 +73,8 @@ async function detach(
   const current = ref.values[field.name];
   const ids = (Array.isArray(current) ? current.map(String) : current ? [String(current)] : []).filter((v) => v !== id);
   if (field.cascadeDelete && ids.length === 0) {
-    await deleteWithReferences(exec, ref, ctx, depth + 1);
+    const run = () => deleteWithReferences(exec, ref, ctx, depth + 1);
+    await (ctx.cascade ? ctx.cascade(ref, run) : run());
     return;
   }
   if (field.required && ids.length === 0) throw new AppError('bad_request', REQUIRED_REFERENCE_MESSAGE);

@@ -160,13 +160,23 @@ export class RecordService {
     );
   }
 
-  private deleteContext(tx: Executor, announce: (event: RecordEvent) => void) {
+  private deleteContext(tx: Executor, scope: WriteScope) {
     return {
       collections: this.deps.collections.all(),
       deleteRow: deleteRecordRow,
-      announce,
+      announce: scope.announce,
       beforeDelete: async (record: RecordModel) => {
         for (const listener of this.onDeleting) await listener(tx, record);
+      },
+      // Records the cascade removes go through the delete hooks as one deleted directly does.
+      cascade: async (record: RecordModel, run: () => Promise<void>) => {
+        const stage = { action: 'delete' as const, exec: tx, record };
+        await scope.hooks.write(stage, () =>
+          scope.hooks.execute(stage, async () => {
+            await run();
+            if (record.collection.type === 'auth') await deleteAuthRefs(tx, record.collection.id, String(record.values.id));
+          }),
+        );
       },
     };
   }
@@ -400,7 +410,7 @@ export class RecordService {
     await scope.hooks.write(stage, () =>
       scope.hooks.execute(stage, async () => {
         // Every record deleted or detached by the cascade is announced, this one first.
-        await deleteWithReferences(tx, record, this.deleteContext(tx, scope.announce));
+        await deleteWithReferences(tx, record, this.deleteContext(tx, scope));
         if (record.collection.type === 'auth') await deleteAuthRefs(tx, record.collection.id, String(record.values.id));
       }),
     );
@@ -447,13 +457,20 @@ export class RecordService {
     const q = this.deps.db.dialect.quoteIdent;
     try {
       // Every deleted record is announced after the commit, as a delete through the API is.
+      // Each goes through the delete hooks, as a delete through the API does.
       await this.transaction(async (tx) => {
-        const context = this.deleteContext(tx, (event) => this.noteWrite(tx, event));
+        const scope = this.scopes.of(tx)!;
+        const tried = new Set<string>();
         for (;;) {
           const rows = await tx.all(`SELECT ${selectColumns(tx, collection, collection.name)} FROM ${q(collection.name)} LIMIT 500`);
           if (rows.length === 0) break;
           for (const row of rows) {
-            await deleteWithReferences(tx, decodeRow(collection, row), context);
+            const record = decodeRow(collection, row);
+            const id = String(record.values.id);
+            // A hook that returned without next() kept this record: stop rather than loop.
+            if (tried.has(id)) throw badRequest('Failed to truncate collection: a hook kept a record from being deleted.');
+            tried.add(id);
+            await this.removeModel(tx, scope, record);
           }
         }
       });
