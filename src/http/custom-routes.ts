@@ -72,13 +72,13 @@ export class CustomRoutes {
     return { handler: (ctx) => this.runRoute(ctx, route), params: found.params as Record<string, string | undefined> };
   }
 
-  /** Wraps a built-in route's handler in the global middlewares (none bound: the handler alone). */
-  around(ctx: HttpContext, handler: () => Promise<void> | void): Promise<void> | void {
-    if (this.globals.length === 0) return handler();
+  /** Runs a built-in route's handler inside the global middlewares (none bound: the handler alone). */
+  around(ctx: HttpContext, handler: Handler): Promise<void> | void {
+    if (this.globals.length === 0) return handler(ctx);
     const event = new RouteEvent(this.deps.appFor(), requestInfo(ctx), ctx);
     return this.finish(ctx, event, () =>
       this.globals.trigger(event, async () => {
-        await handler();
+        await handler(ctx);
       }),
     );
   }

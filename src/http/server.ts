@@ -33,7 +33,7 @@ export interface HttpServerOptions {
    */
   custom?: {
     find(method: string, path: string): { handler: Handler; params: Record<string, string | undefined> } | null;
-    around(ctx: HttpContext, handler: () => Promise<void> | void): Promise<void> | void;
+    around(ctx: HttpContext, handler: Handler): Promise<void> | void;
   };
   logger: Logger;
 }
@@ -49,7 +49,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   const custom = options.custom;
   for (const route of options.routes) {
     const inner = guarded(route, options.guards ?? []);
-    const handler: Handler = custom ? (ctx) => custom.around(ctx, () => inner(ctx)) : inner;
+    const handler: Handler = custom ? (ctx) => custom.around(ctx, inner) : inner;
     router.on(route.method, route.path, (req, res, params) => {
       void run({ req, res, params: params as Record<string, string | undefined> }, handler, options);
     });

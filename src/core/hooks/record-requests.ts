@@ -58,9 +58,14 @@ export class RecordRequests {
     };
   }
 
-  async list(ref: string, info: RequestInfo, query: URLSearchParams): Promise<Reply> {
+  list(ref: string, info: RequestInfo, query: URLSearchParams): Promise<Reply> {
+    // The plain path first, without an async frame of its own: it is the one list and view take most.
+    if (this.quiet(this.deps.hooks.recordsListRequest, ref)) return this.deps.records.list(ref, info, query).then(listReply);
+    return this.hookedList(ref, info, query);
+  }
+
+  private async hookedList(ref: string, info: RequestInfo, query: URLSearchParams): Promise<Reply> {
     const { records, hooks } = this.deps;
-    if (this.quiet(hooks.recordsListRequest, ref)) return listReply(await records.list(ref, info, query));
     const found = await records.findPage(ref, info, query);
     const event = new RecordsListRequestEvent(this.deps.appFor(), info, { ...found, records: found.records.map((r) => new HookRecord(r)) });
     await hooks.recordsListRequest.trigger(event, async (e) => {
@@ -70,9 +75,13 @@ export class RecordRequests {
     return event.reply ?? NOTHING;
   }
 
-  async view(target: { ref: string; id: string }, info: RequestInfo, query: URLSearchParams): Promise<Reply> {
+  view(target: { ref: string; id: string }, info: RequestInfo, query: URLSearchParams): Promise<Reply> {
+    if (this.quiet(this.deps.hooks.recordViewRequest, target.ref)) return this.deps.records.view(target.ref, target.id, info, query).then(json);
+    return this.hookedView(target, info, query);
+  }
+
+  private async hookedView(target: { ref: string; id: string }, info: RequestInfo, query: URLSearchParams): Promise<Reply> {
     const { records, hooks } = this.deps;
-    if (this.quiet(hooks.recordViewRequest, target.ref)) return json(await records.view(target.ref, target.id, info, query));
     const found = await records.findForView(target.ref, target.id, info);
     const event = new RecordRequestEvent(this.deps.appFor(), info, new HookRecord(found));
     await hooks.recordViewRequest.trigger(event, async (e) => {

@@ -24,7 +24,7 @@ export function recordWriteHooks(hooks: Hooks, options: { appFor(exec?: Executor
 
   const all = [hooks.recordValidate, ...Object.values(stages).flatMap((s) => [s.write, s.execute, s.success, s.error])];
   return {
-    bound: (collection) => all.some((hook) => hook.actsOn([collection.id, collection.name])),
+    bound: (collection) => all.some((hook) => hook.length > 0) && all.some((hook) => hook.actsOn([collection.id, collection.name])),
     write: (stage, run) => around(stages[stage.action].write, stage, run),
     validate: (stage, run) => (stage.action === 'delete' ? run() : around(hooks.recordValidate, stage, run)),
     execute: (stage, run) => around(stages[stage.action].execute, stage, run),

@@ -153,6 +153,11 @@ function uniqueErrors(err: DbError, collection: Collection): ErrorData | null {
  */
 export async function saveRecord(exec: Executor, record: RecordModel, options: SaveOptions): Promise<boolean> {
   const hooks = options.hooks ?? NO_WRITE_HOOKS;
+  if (!hooks.bound(record.collection)) {
+    await validateRecord(exec, record, options);
+    await persistRecord(exec, record, options);
+    return true;
+  }
   const stage: WriteStage = { action: options.isNew ? 'create' : 'update', exec, record, applied: options.applied };
   let written = false;
   await hooks.write(stage, async () => {

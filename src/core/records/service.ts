@@ -234,18 +234,25 @@ export class RecordService {
   }
 
   async view(ref: string, id: string, request: RequestInfo, query: URLSearchParams): Promise<Record<string, unknown>> {
-    const record = await this.findForView(ref, id, request);
+    const collection = this.viewable(ref, request);
+    const record = await this.findWithRule(this.deps.db, { collection, id }, { request, rule: collection.viewRule });
+    if (!record) throw notFound();
     const [out] = await this.present(this.deps.db, [record], request, query.get('expand'));
     return out!;
   }
 
   /** The view endpoint's record (view rule applied), not yet exported; 404 when missing or not allowed. */
   async findForView(ref: string, id: string, request: RequestInfo): Promise<RecordModel> {
-    const collection = this.collection(ref);
-    if (collection.viewRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    const collection = this.viewable(ref, request);
     const record = await this.findWithRule(this.deps.db, { collection, id }, { request, rule: collection.viewRule });
     if (!record) throw notFound();
     return record;
+  }
+
+  private viewable(ref: string, request: RequestInfo): Collection {
+    const collection = this.collection(ref);
+    if (collection.viewRule === null && !request.isSuperuser) throw forbidden(ONLY_SUPERUSERS);
+    return collection;
   }
 
   /**

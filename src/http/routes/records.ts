@@ -16,7 +16,7 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
       method: 'GET',
       path: base,
       async handler(ctx) {
-        await sendReply(ctx, await requests.list(ctx.params.collection!, requestInfo(ctx), ctx.query));
+        return sendReply(ctx, await requests.list(ctx.params.collection!, requestInfo(ctx), ctx.query));
       },
     },
     {
@@ -25,7 +25,7 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
       async handler(ctx) {
         const id = ctx.params.id ?? '';
         if (id === '') throw notFound();
-        await sendReply(ctx, await requests.view({ ref: ctx.params.collection!, id }, requestInfo(ctx), ctx.query));
+        return sendReply(ctx, await requests.view({ ref: ctx.params.collection!, id }, requestInfo(ctx), ctx.query));
       },
     },
     {
@@ -37,7 +37,7 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
           const data = mergeUploads(collection, body.data, uploads);
           return requests.create(ctx.params.collection!, requestInfo(ctx, data), data, { expand: ctx.query.get('expand') });
         });
-        await sendReply(ctx, reply);
+        return sendReply(ctx, reply);
       },
     },
     {
@@ -51,14 +51,14 @@ export function recordRoutes(core: Core, options: { bodyLimit: number }): Route[
             expand: ctx.query.get('expand'),
           });
         });
-        await sendReply(ctx, reply);
+        return sendReply(ctx, reply);
       },
     },
     {
       method: 'DELETE',
       path: `${base}/:id`,
       async handler(ctx) {
-        await sendReply(ctx, await requests.delete({ ref: ctx.params.collection!, id: ctx.params.id ?? '' }, requestInfo(ctx)));
+        return sendReply(ctx, await requests.delete({ ref: ctx.params.collection!, id: ctx.params.id ?? '' }, requestInfo(ctx)));
       },
     },
   ];
