@@ -14,12 +14,13 @@ import { startUploadApp, textFile, type UploadApp } from './upload-fixture.js';
 
 const BOUNDARY = 'plinthTestBoundary42';
 
-async function tempUploadDirs(): Promise<number> {
-  return (await readdir(tmpdir())).filter((name) => name.startsWith('plinth-upload-')).length;
+/** The upload temp directories now present (other suites running alongside make their own). */
+async function tempUploadDirs(): Promise<Set<string>> {
+  return new Set((await readdir(tmpdir())).filter((name) => name.startsWith('plinth-upload-')));
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 2000; i++) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -97,9 +98,18 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       );
       await new Promise<void>((resolve) => socket.write(Buffer.alloc(256 * 1024, 7), () => resolve()));
       // The server has begun the temporary file before the client goes away.
-      await waitFor(async () => (await tempUploadDirs()) > dirsBefore, 'a temporary upload directory');
+      // This request's directory: one that appears now (the suites running alongside may add theirs, so
+      // the one appearing is waited for while the body is still pending, when no other of ours runs).
+      let ours: string[] = [];
+      await waitFor(async () => {
+        ours = [...(await tempUploadDirs())].filter((name) => !dirsBefore.has(name));
+        return ours.length > 0;
+      }, 'a temporary upload directory');
       socket.destroy();
-      await waitFor(async () => (await tempUploadDirs()) === dirsBefore, 'temporary files removed');
+      await waitFor(async () => {
+        const now = await tempUploadDirs();
+        return ours.every((name) => !now.has(name));
+      }, 'temporary files removed');
       assert.deepEqual(await u.keys(), keysBefore);
       assert.equal(await recordCount(u), countBefore);
     });
