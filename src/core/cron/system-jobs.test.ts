@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { forEachDialect } from '../../db/testing.js';
 import { parseCron } from './expression.js';
-import { AUTH_CODES_CLEANUP_JOB, SQLITE_MAINTENANCE_JOB, systemCronJobs } from './system-jobs.js';
+import { MFA_CLEANUP_JOB, OTP_CLEANUP_JOB, SQLITE_MAINTENANCE_JOB, systemCronJobs } from './system-jobs.js';
 
 forEachDialect(
   (dialect, getDb) => {
     test('registers the auth-code cleanup everywhere and SQLite maintenance on SQLite only', () => {
       const jobs = systemCronJobs({ db: getDb(), deleteExpiredAuthCodes: () => Promise.resolve() });
       const ids = jobs.map((j) => j.id).sort();
-      assert.deepEqual(ids, dialect === 'sqlite' ? [AUTH_CODES_CLEANUP_JOB, SQLITE_MAINTENANCE_JOB] : [AUTH_CODES_CLEANUP_JOB]);
+      const cleanups = [MFA_CLEANUP_JOB, OTP_CLEANUP_JOB];
+      assert.deepEqual(ids, dialect === 'sqlite' ? [...cleanups, SQLITE_MAINTENANCE_JOB].sort() : cleanups);
       for (const job of jobs) {
-        assert.ok(job.id.startsWith('__plinth'));
+        assert.match(job.id, /^__pb\w+__$/);
         parseCron(job.expression);
       }
     });
@@ -21,7 +22,7 @@ forEachDialect(
       const db = getDb();
       const jobs = systemCronJobs({ db, deleteExpiredAuthCodes: async () => void cleanups++ });
       for (const job of jobs) await job.fn();
-      assert.equal(cleanups, 1);
+      assert.equal(cleanups, 2);
       if (dialect === 'sqlite') {
         // After TRUNCATE the WAL holds no frames: a passive checkpoint has nothing to copy.
         await db.exec('CREATE TABLE t (v TEXT); INSERT INTO t VALUES (1);');

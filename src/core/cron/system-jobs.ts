@@ -1,6 +1,6 @@
-// The jobs Plinth registers by default. Ids start with "__plinth" so they are easy to tell
-// from an app's own jobs in GET /api/crons. Log retention has no job yet: request logs do
-// not exist yet.
+// The jobs Plinth registers by default, under PocketBase's ids and schedules so GET /api/crons
+// lists what PocketBase's does. Log retention (`__pbLogsCleanup__`) has no job yet: request logs
+// do not exist yet.
 import type { Database } from '../../db/types.js';
 import type { CronJobFn } from './scheduler.js';
 
@@ -16,19 +16,21 @@ export interface SystemCronDeps {
   deleteExpiredAuthCodes(): Promise<unknown>;
 }
 
-export const AUTH_CODES_CLEANUP_JOB = '__plinthAuthCodesCleanup';
-export const SQLITE_MAINTENANCE_JOB = '__plinthSqliteMaintenance';
+export const OTP_CLEANUP_JOB = '__pbOTPCleanup__';
+export const MFA_CLEANUP_JOB = '__pbMFACleanup__';
+export const SQLITE_MAINTENANCE_JOB = '__pbDBOptimize__';
 
 export function systemCronJobs(deps: SystemCronDeps): SystemCronJob[] {
+  // Expired codes and MFA sessions are also refused when used; these only keep the tables
+  // small. The one cleanup clears both, so whichever runs first leaves the other nothing to do.
   const jobs: SystemCronJob[] = [
-    // Expired codes are also refused when used; this only keeps the tables small.
-    { id: AUTH_CODES_CLEANUP_JOB, expression: '@hourly', fn: () => deps.deleteExpiredAuthCodes() },
+    { id: OTP_CLEANUP_JOB, expression: '0 * * * *', fn: () => deps.deleteExpiredAuthCodes() },
+    { id: MFA_CLEANUP_JOB, expression: '0 * * * *', fn: () => deps.deleteExpiredAuthCodes() },
   ];
   if (deps.db.dialect.name === 'sqlite') {
     jobs.push({
       id: SQLITE_MAINTENANCE_JOB,
-      // Off the hour, so it does not coincide with the hourly cleanup's writes.
-      expression: '30 3 * * *',
+      expression: '0 0 * * *',
       // TRUNCATE resets the WAL file, which otherwise only grows back to its largest size;
       // optimize refreshes the planner statistics that changed enough to matter.
       fn: () => deps.db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;'),
