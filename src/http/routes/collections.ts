@@ -3,7 +3,7 @@ import type { Core } from '../../core/index.js';
 import { CollectionInputError, fieldToJson, ViewQueryError } from '../../core/collections/index.js';
 import { exportRecord } from '../../core/records/export.js';
 import type { Collection } from '../../core/collections/model.js';
-import { AppError, badRequest, forbidden, notFound, unauthorized } from '../../core/errors/index.js';
+import { AppError, badRequest, notFound } from '../../core/errors/index.js';
 import { compileFilterText, compileSort, isFilterError, parseSort, SimpleFieldResolver } from '../../filter/index.js';
 import { parseListParams } from '../../core/records/list-params.js';
 import { CollectionRequests, type CollectionsPage, type Reply } from '../../core/hooks/index.js';
@@ -14,11 +14,7 @@ import { sendReply } from '../reply.js';
 import { requestInfo } from '../request-info.js';
 import { respondJson, sendNoContent } from '../respond.js';
 import type { Route } from '../router.js';
-
-function requireSuperuser(ctx: HttpContext): void {
-  if (!ctx.auth.record) throw unauthorized('The request requires valid record authorization token.');
-  if (!ctx.auth.isSuperuser) throw forbidden('The authorized record is not allowed to perform this action.');
-}
+import { requireSuperuser } from '../require-superuser.js';
 
 function inputError(err: unknown): never {
   if (err instanceof CollectionInputError) throw badRequest(err.message);

@@ -1,16 +1,10 @@
 // /api/crons — the registered cron jobs (superusers only): list them, or run one now.
 import type { CronScheduler } from '../../core/cron/index.js';
-import { forbidden, unauthorized } from '../../core/errors/index.js';
-import type { HttpContext } from '../context.js';
 import { respondJson, sendNoContent } from '../respond.js';
 import type { Route } from '../router.js';
+import { requireSuperuser } from '../require-superuser.js';
 
 // The same check and messages as the settings and collections routes.
-function requireSuperuser(ctx: HttpContext): void {
-  if (!ctx.auth.record) throw unauthorized('The request requires valid record authorization token.');
-  if (!ctx.auth.isSuperuser) throw forbidden('The authorized record is not allowed to perform this action.');
-}
-
 export function cronRoutes(scheduler: CronScheduler): Route[] {
   return [
     {

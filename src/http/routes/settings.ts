@@ -1,7 +1,7 @@
 // /api/settings — application settings (superusers only). Secrets (SMTP password, S3
 // secrets) are never sent back; a PATCH without them keeps the stored ones.
 import type { Core } from '../../core/index.js';
-import { forbidden, unauthorized, ValidationError } from '../../core/errors/index.js';
+import { ValidationError } from '../../core/errors/index.js';
 import { SettingsListRequestEvent, SettingsUpdateRequestEvent, type Reply } from '../../core/hooks/index.js';
 import { publicSettings } from '../../core/settings.js';
 import { bindSettings, patchSettings, SETTINGS_SAVE_ERROR, validateSettings } from '../../core/settings-input.js';
@@ -14,11 +14,7 @@ import { sendReply } from '../reply.js';
 import { requestInfo } from '../request-info.js';
 import { respondJson, sendNoContent } from '../respond.js';
 import type { Route } from '../router.js';
-
-function requireSuperuser(ctx: HttpContext): void {
-  if (!ctx.auth.record) throw unauthorized('The request requires valid record authorization token.');
-  if (!ctx.auth.isSuperuser) throw forbidden('The authorized record is not allowed to perform this action.');
-}
+import { requireSuperuser } from '../require-superuser.js';
 
 export function settingsRoutes(core: Core, options: { bodyLimit: number }): Route[] {
   const guarded = (handler: (ctx: HttpContext) => Promise<void>) => async (ctx: HttpContext) => {
