@@ -6,6 +6,8 @@
 //            --profile DIR (writes a CPU profile of each Plinth process to DIR; see bench/profile-summary.mjs)
 // Hooks and custom routes, not in the default list (a second Plinth process to seed, ~2.5 more
 // minutes): `node bench/run.mjs --scenarios create-hooks,route-list` (see bench/hooks.mjs).
+// Job queue and webhooks, not in the default list either (their own Plinth processes and a webhook
+// receiver, 3 to 6 more minutes per engine): `node bench/run.mjs --scenarios jobs,webhooks` (see bench/jobs.mjs).
 // Realtime (10,000 SSE clients, rule-checked fan-out): `npm run bench:realtime` (bench/realtime.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { downloadPath, measureThumbs, seedFileScenarios } from './files.mjs';
 import { HOOK_SCENARIO_NAMES, hookScenarios, writeHookFiles } from './hooks.mjs';
+import { JOB_SCENARIO_NAMES, jobScenarios, printJobRows } from './jobs.mjs';
 import { cpuMicros, freePort, startProcess, waitReady } from './processes.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -236,6 +239,12 @@ async function benchEngine(engine) {
     );
     if (hooked) Object.assign(pairs, hookScenarios({ plain, hooked: { url: hooked.url, pid: hooked.child.pid }, create: scenarios.create }));
     for (const [name, pair] of Object.entries(pairs).filter(([n]) => wanted.has(n))) rows.push({ engine, name, ...compare(`${engine} ${name}`, pair) });
+    if (JOB_SCENARIO_NAMES.some((n) => wanted.has(n))) {
+      const helpers = { startPlinth, freshSchema, api, measure, medianOf, superuser: ADMIN };
+      const { compared, throughput } = await jobScenarios({ engine, wanted, runs: RUNS, admin, schema }, helpers);
+      rows.push(...compared);
+      jobRows.push(...throughput);
+    }
     if (wanted.has('thumbs')) {
       const thumbs = await measureThumbs(plinthUrl);
       thumbRows.push({ engine, ...thumbs });
@@ -259,6 +268,7 @@ async function benchEngine(engine) {
 
 const all = [];
 const thumbRows = [];
+const jobRows = [];
 for (const engine of opts.engines.split(',')) all.push(...(await benchEngine(engine)));
 console.log(`\n| engine | scenario | Plinth req/s | compared with | its req/s | ratio | Plinth CPU µs/req | its CPU µs/req | CPU ratio |`);
 console.log(`|---|---|---:|---|---:|---:|---:|---:|---:|`);
@@ -277,3 +287,4 @@ if (thumbRows.length) {
   console.log(`|---|---|---:|---:|`);
   for (const r of thumbRows) console.log(`| ${r.engine} | median of ${r.count} images | ${r.firstMs.toFixed(1)} | ${r.cachedMs.toFixed(1)} |`);
 }
+printJobRows(jobRows);

@@ -1,7 +1,9 @@
 // The package's public surface (`import … from 'plinth'`): library mode, and the types and
 // helpers hook files, routes and migrations use.
 export { createPlinth, type Plinth, type PlinthOptions } from './app/plinth.js';
-export type { PlinthApi } from './app/plinth-api.js';
+export type { PlinthApi, PlinthJobs, ExtensionJobContext } from './app/plinth-api.js';
+export { OutboundRefusedError, OutboundTimeoutError, type OutboundRequest, type OutboundResponse } from './lib/outbound/index.js';
+export { RetryLaterError, GiveUpError, type EnqueueOptions, type JobOptions, type JobContext } from './core/jobs/index.js';
 export {
   AppEvent,
   BaseEvent,

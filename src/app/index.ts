@@ -29,6 +29,8 @@ import { createExtensions, type Extensions } from './extensions.js';
 import { DatabaseCronLease, soloCronLease, systemCronJobs, type CronLease } from '../core/cron/index.js';
 import { AppEvent, ServeEvent } from '../core/hooks/index.js';
 import { cronRoutes } from '../http/routes/crons.js';
+import { jobRoutes } from '../http/routes/jobs.js';
+import { webhookRoutes } from '../http/routes/webhooks.js';
 
 export interface PlinthApp {
   readonly config: Config;
@@ -46,6 +48,9 @@ export interface PlinthApp {
   close(): Promise<void>;
   describeStorage(): string;
 }
+
+/** On stop, how long running jobs may take to finish before they are aborted. */
+const JOB_STOP_GRACE_MS = 10_000;
 
 export interface OpenOptions {
   /** No informational logging (CLI commands other than serve). */
@@ -95,6 +100,8 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
       relayMessages,
       blobStores: blobStores(config),
       hooks: extensions.hooks,
+      jobDefinitions: extensions.jobs,
+      webhooks: { retries: config.webhookRetries, outboundAllow: config.outboundAllow },
     });
     userMigrations = userMigrationsFor(config, core, logger);
     if (options.migrate !== false) {
@@ -128,6 +135,8 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
         routes: [
           ...buildRoutes(core, { bodyLimit: config.bodyLimit, superuserAdmits: edge.superuserAdmits }),
           ...cronRoutes(extensions.cron),
+          ...jobRoutes(core.jobs),
+          ...webhookRoutes(core.webhooks, { bodyLimit: config.bodyLimit }),
           ...realtimeWs,
         ],
         upgrades: realtimeWs,
@@ -148,10 +157,11 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
         serving.address = `http://${host}:${address.port}`;
       });
       if (!srv.listening) throw new Error('a serve hook stopped the server from starting (it did not call e.next())');
-      for (const job of systemCronJobs({ db, deleteExpiredAuthCodes: () => core.otp.deleteExpired() })) {
+      for (const job of systemCronJobs({ db, deleteExpiredAuthCodes: () => core.otp.deleteExpired(), pruneJobs: () => core.pruneJobs() })) {
         extensions.cron.add(job.id, job.expression, job.fn);
       }
       extensions.cron.start();
+      if (config.jobs.workers) await core.jobs.start({ pollMs: config.jobs.pollMs, leaseMs: config.jobs.leaseMs, graceMs: JOB_STOP_GRACE_MS });
       return serving.address;
     },
     async close() {
@@ -170,6 +180,8 @@ export async function openApp(config: Config, options: OpenOptions = {}): Promis
           silent?.dropSilent();
         });
       }
+      // Running jobs get a grace period to finish; the rest run again later (their lease lapses).
+      await core.jobs.stop();
       // Mails still waiting for a retry are given up (and logged) rather than holding the exit.
       core.mail.close();
       // Events of the last writes still go out to the other nodes before the database closes.

@@ -6,6 +6,19 @@ import { hookRegistrations, type HookApp, type HookBinder, type HookRegistration
 import type { CronJobFn } from '../core/cron/index.js';
 import type { Middleware, RouteHandler } from '../http/route-event.js';
 import type { Extensions } from './extensions.js';
+import type { EnqueueOptions, JobContext, JobOptions } from '../core/jobs/index.js';
+
+/** What a job handler defined by extension code is given: the run, and `app` to work with. */
+export interface ExtensionJobContext extends JobContext {
+  readonly app: HookApp;
+}
+
+export interface PlinthJobs {
+  /** Makes this app run jobs of `name` (see docs/jobs.md for the options and guarantees). */
+  define<P = unknown>(name: string, handler: (payload: P, ctx: ExtensionJobContext) => Promise<unknown> | unknown, options?: JobOptions): void;
+  /** Enqueues outside any transaction; inside a hook use `e.app.jobs.enqueue` to commit with the write. */
+  enqueue(name: string, payload?: unknown, options?: EnqueueOptions): Promise<{ id: string; created: boolean }>;
+}
 
 export interface PlinthApi extends HookRegistrations {
   /** Adds a route: `routerAdd('GET', '/api/hello/{name}', (e) => e.json(200, …), …middlewares)`. */
@@ -15,6 +28,8 @@ export interface PlinthApi extends HookRegistrations {
   /** Schedules `fn` (UTC; 5 fields or `@hourly`, `@daily`, …); replaces a job with the same id. */
   cronAdd(id: string, expression: string, fn: CronJobFn): void;
   cronRemove(id: string): void;
+  /** The durable job queue. */
+  readonly jobs: PlinthJobs;
   /** Records, transactions, settings, mail — once the app is open (always inside handlers). */
   readonly app: HookApp;
   readonly logger: Logger;
@@ -46,6 +61,13 @@ export function scopedApi(extensions: Extensions, options: { app(): HookApp; log
     },
     cronRemove(id) {
       extensions.cron.remove(id);
+    },
+    jobs: {
+      define(name, handler, jobOptions) {
+        const remove = extensions.jobs.define(name, (payload, ctx) => handler(payload as never, { ...ctx, app: options.app() }), jobOptions);
+        undo?.push(remove);
+      },
+      enqueue: (name, payload, enqueueOptions) => options.app().jobs.enqueue(name, payload, enqueueOptions),
     },
     get app() {
       return options.app();

@@ -30,6 +30,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     automigrate: { type: 'boolean' },
     'hooks-dir': { type: 'string' },
     dev: { type: 'boolean' },
+    'job-workers': { type: 'string' },
+    'job-poll': { type: 'string' },
+    'job-lease': { type: 'string' },
+    'webhook-retries': { type: 'string' },
+    'outbound-allow': { type: 'string' },
   });
   if (flags.help) {
     process.stdout.write(SERVE_USAGE);
@@ -53,6 +58,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
       automigrate: flags.automigrate === true ? 'true' : undefined,
       hooksDir: stringFlag(flags, 'hooks-dir'),
       dev: flags.dev === true ? 'true' : undefined,
+      jobWorkers: stringFlag(flags, 'job-workers'),
+      jobPoll: stringFlag(flags, 'job-poll'),
+      jobLease: stringFlag(flags, 'job-lease'),
+      webhookRetries: stringFlag(flags, 'webhook-retries'),
+      outboundAllow: stringFlag(flags, 'outbound-allow'),
     },
     { dirExists: existsSync },
   );

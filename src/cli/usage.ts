@@ -40,6 +40,17 @@ ${COMMON}
                       ./plinth_hooks; "" for none) [env PLINTH_HOOKS_DIR]
   --dev               development: hook files reload on change, --automigrate is on
                       [env PLINTH_DEV]
+  --job-workers BOOL  whether this node runs queued jobs and webhook deliveries (default
+                      true) [env PLINTH_JOB_WORKERS]
+  --job-poll DURATION how often an idle worker looks for due jobs (default 1s)
+                      [env PLINTH_JOB_POLL]
+  --job-lease DURATION how long a claimed job stays with a node that stops renewing it,
+                      e.g. one that crashed (default 30s) [env PLINTH_JOB_LEASE]
+  --webhook-retries LIST  delays before each webhook retry (default
+                      5s,1m,5m,30m,2h,5h,10h,10h) [env PLINTH_WEBHOOK_RETRIES]
+  --outbound-allow LIST  comma-separated IPs/CIDR ranges webhooks may reach although
+                      internal (loopback, private, link-local are refused otherwise)
+                      [env PLINTH_OUTBOUND_ALLOW]
 `;
 
 export const SUPERUSER_USAGE = `Usage: plinth superuser <action> EMAIL [PASSWORD] [options]

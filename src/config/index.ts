@@ -35,7 +35,16 @@ export interface Config {
   dev: boolean;
   /** Set when the data directory was chosen because ./pb_data existed. */
   dirNote: string | null;
+  /** Job queue: whether this node runs jobs, how often it looks, how long a claim holds. */
+  jobs: { workers: boolean; pollMs: number; leaseMs: number };
+  /** Delays before each webhook delivery retry (ms); their count is the number of retries. */
+  webhookRetries: number[];
+  /** Internal addresses (IPs, CIDR ranges) webhooks may still be sent to; everything internal is refused otherwise. */
+  outboundAllow: string[];
 }
+
+/** Retries over about a day: 5 s, 1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_WEBHOOK_RETRIES = [5_000, 60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
 export const DEFAULT_BODY_LIMIT = 32 << 20;
 
@@ -53,6 +62,9 @@ export const DEFAULTS: Config = {
   hooksDir: 'plinth_hooks',
   dev: false,
   dirNote: null,
+  jobs: { workers: true, pollMs: 1000, leaseMs: 30_000 },
+  webhookRetries: DEFAULT_WEBHOOK_RETRIES,
+  outboundAllow: [],
 };
 
 export class ConfigError extends Error {
@@ -96,6 +108,22 @@ export function parseIpList(value: string, name: string): string[] {
   return entries;
 }
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `250ms`, `5s`, `1m`, `2h`, or a bare number of milliseconds. */
+export function parseDuration(value: string, name: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = match ? Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms']!) : NaN;
+  if (!Number.isFinite(ms) || ms < 1) throw new ConfigError(`invalid ${name} "${value}" (a duration such as 500ms, 5s, 1m or 2h)`);
+  return ms;
+}
+
+function parseDurationList(value: string, name: string): number[] {
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  if (entries.length === 0) throw new ConfigError(`invalid ${name} "${value}" (a comma-separated list of durations, e.g. 5s,1m,1h)`);
+  return entries.map((e) => parseDuration(e, name));
+}
+
 function parseBrokerUrl(value: string): string {
   if (!/^(rediss?|nats):\/\/[^/?#]/i.test(value.trim())) {
     throw new ConfigError(`invalid realtime broker "${value}" (a redis://, rediss:// or nats:// URL, e.g. redis://127.0.0.1:6379)`);
@@ -126,6 +154,12 @@ export interface ConfigOverrides {
   dev?: string;
   /** `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` (a bare flag is passed as `true`). */
   automigrate?: string;
+  /** Whether this node runs queued jobs (`true`/`false`). */
+  jobWorkers?: string;
+  jobPoll?: string;
+  jobLease?: string;
+  webhookRetries?: string;
+  outboundAllow?: string;
 }
 
 export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
@@ -142,6 +176,11 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOv
   if (env.PLINTH_HOOKS_DIR !== undefined) out.hooksDir = env.PLINTH_HOOKS_DIR;
   if (env.PLINTH_DEV) out.dev = env.PLINTH_DEV;
   if (env.PLINTH_AUTOMIGRATE) out.automigrate = env.PLINTH_AUTOMIGRATE;
+  if (env.PLINTH_JOB_WORKERS) out.jobWorkers = env.PLINTH_JOB_WORKERS;
+  if (env.PLINTH_JOB_POLL) out.jobPoll = env.PLINTH_JOB_POLL;
+  if (env.PLINTH_JOB_LEASE) out.jobLease = env.PLINTH_JOB_LEASE;
+  if (env.PLINTH_WEBHOOK_RETRIES) out.webhookRetries = env.PLINTH_WEBHOOK_RETRIES;
+  if (env.PLINTH_OUTBOUND_ALLOW !== undefined) out.outboundAllow = env.PLINTH_OUTBOUND_ALLOW;
   return out;
 }
 
@@ -167,6 +206,11 @@ export function loadConfig(
   if (merged.dev !== undefined) config.dev = parseSwitch(merged.dev, 'dev');
   if (merged.automigrate !== undefined) config.automigrate = parseSwitch(merged.automigrate, 'automigrate');
   else if (config.dev) config.automigrate = true;
+  if (merged.jobWorkers !== undefined) config.jobs.workers = parseSwitch(merged.jobWorkers, 'job workers');
+  if (merged.jobPoll) config.jobs.pollMs = parseDuration(merged.jobPoll, 'job poll interval');
+  if (merged.jobLease) config.jobs.leaseMs = parseDuration(merged.jobLease, 'job lease');
+  if (merged.webhookRetries) config.webhookRetries = parseDurationList(merged.webhookRetries, 'webhook retries');
+  if (merged.outboundAllow !== undefined) config.outboundAllow = parseIpList(merged.outboundAllow, 'outbound allowlist');
   if (merged.dir) {
     config.dir = merged.dir;
   } else if (options.dirExists && !options.dirExists('plinth_data') && options.dirExists('pb_data')) {

@@ -21,6 +21,10 @@ import { FileStorage, type BlobStoreFactory } from './files/file-storage.js';
 import { HookApp, Hooks, MailerEvent, RecordRequests, realtimeMessageHooks, recordWriteHooks } from './hooks/index.js';
 import { collectionWriteHooks, settingsReloadListener } from './hooks/index.js';
 import type { Executor } from '../db/types.js';
+import type { JobDefinitions} from './jobs/index.js';
+import { JobQueue, scheduleBackoff } from './jobs/index.js';
+import { DELIVERY_JOB, deliveryHandler, WebhookOutbox, WebhookRegistry, WebhookService, WebhookStore } from './webhooks/index.js';
+import { IpList } from '../lib/ip-address.js';
 
 export interface CoreOptions {
   db: Database;
@@ -33,7 +37,16 @@ export interface CoreOptions {
   blobStores: BlobStoreFactory;
   /** The hooks extension code bound already (library mode binds before the database opens). */
   hooks?: Hooks;
+  /** Webhook delivery: delays before each retry (ms), and internal addresses deliveries may still reach. */
+  webhooks?: { retries: readonly number[]; outboundAllow: readonly string[] };
+  /** Job definitions made before the database opened (library mode). */
+  jobDefinitions?: JobDefinitions;
 }
+
+/** Failed delivery attempts in a row after which an endpoint is disabled. */
+export const WEBHOOK_DISABLE_AFTER = 50;
+/** How long one delivery may take (connect, redirects, response). */
+const WEBHOOK_TIMEOUT_MS = 15_000;
 
 export interface Core {
   readonly db: Database;
@@ -71,6 +84,12 @@ export interface Core {
   readonly recordRequests: RecordRequests;
   /** `e.app` for extension code: over the database, or bound to a transaction. */
   appFor(exec?: Executor): HookApp;
+  /** The durable job queue (its worker is started by the app when serving). */
+  readonly jobs: JobQueue;
+  /** Webhook endpoints and deliveries (/api/webhooks). */
+  readonly webhooks: WebhookService;
+  /** Deletes finished jobs and deliveries past their retention (a system cron job). */
+  pruneJobs(): Promise<void>;
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
@@ -130,7 +149,47 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const otp = new OtpService({ db, clock, logger, collections: registry, records, auth, mail });
   const migrations = new Migrator(db, systemMigrations(clock), { clock });
   const hooks = options.hooks ?? new Hooks();
-  const appDeps = { records, collections: registry, access, settings: () => settings.get(), sendMail: async (m: MailMessage) => mail.send(m), logger };
+  const jobs = new JobQueue({ db, clock, logger, afterCommit: (exec, fn) => records.afterCommit(exec, fn), definitions: options.jobDefinitions });
+  const webhookStore = new WebhookStore(db);
+  const webhookRegistry = new WebhookRegistry(webhookStore, { notifications: db.notifications, logger });
+  const outbox = new WebhookOutbox({ registry: webhookRegistry, jobs, access, clock });
+  records.useOutbox(outbox);
+  const retries = options.webhooks?.retries ?? [];
+  const outboundPolicy = { allow: IpList.parse(options.webhooks?.outboundAllow ?? []).list };
+  jobs.define(
+    DELIVERY_JOB,
+    deliveryHandler({
+      store: webhookStore,
+      clock,
+      logger,
+      policy: outboundPolicy,
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
+      disableAfter: WEBHOOK_DISABLE_AFTER,
+      onDisabled: () => webhookRegistry.changed(),
+    }),
+    { attempts: retries.length + 1, backoff: scheduleBackoff(retries), concurrency: 8, timeout: WEBHOOK_TIMEOUT_MS * 2 },
+  );
+  // A successful sign-in (not a token refresh) is an `auth.login` event for the webhooks taking it.
+  hooks.recordAuthRequest.bind({
+    id: '__plinthWebhooksAuthLogin__',
+    func: async (e) => {
+      await e.next();
+      if (e.authMethod === 'refresh' || webhookRegistry.matching('auth.login', e.record.collection.id).length === 0) return;
+      await outbox.recordEvent(db, 'auth.login', e.record.model, { method: e.authMethod });
+    },
+  });
+  const webhooks = new WebhookService({ store: webhookStore, registry: webhookRegistry, jobs, collections: registry, access, clock });
+  const appDeps = {
+    records,
+    collections: registry,
+    access,
+    settings: () => settings.get(),
+    sendMail: async (m: MailMessage) => mail.send(m),
+    logger,
+    jobs,
+    events: { emit: (exec: Executor, type: string, data: unknown) => outbox.custom(exec, type, data) },
+    outboundPolicy,
+  };
   const appFor = (exec?: Executor) => new HookApp(appDeps, exec ?? db);
   records.useWriteHooks(recordWriteHooks(hooks, { appFor, logger }));
   collections.useWriteHooks(collectionWriteHooks(hooks, { appFor, logger }));
@@ -147,6 +206,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return send ? event.message : null;
   };
   return {
+    jobs,
+    webhooks,
+    async pruneJobs() {
+      const now = clock.now().getTime();
+      const DAY = 24 * 60 * 60 * 1000;
+      await jobs.store.prune({ done: now - DAY, dead: now - 30 * DAY });
+      await webhookStore.prune(now - 7 * DAY);
+    },
     hooks,
     recordRequests: new RecordRequests({ records, hooks, appFor }),
     appFor,
@@ -174,6 +241,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async reload() {
       await store.reload();
       await settings.load(db);
+      await webhookRegistry.load();
     },
   };
 }

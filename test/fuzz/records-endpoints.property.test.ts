@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { isErrorBody } from '../support/error-body.js';
 
 const RUNS_PER_PROPERTY = Number(process.env.PLINTH_FUZZ_RUNS ?? 2300);
 
@@ -20,12 +21,6 @@ const fragment = fc.oneof(
 const expression = fc.array(fragment, { maxLength: 14 }).map((parts) => parts.join(' '));
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 const body = fc.dictionary(fc.constantFrom(...FIELD_NAMES, 'n+', 'tags-', '+tags', 'title:autogenerate', 'x'), jsonValue, { maxKeys: 6 });
-
-function isErrorBody(value: unknown, status: number): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
-  return v.status === status && typeof v.message === 'string' && v.data !== null && typeof v.data === 'object';
-}
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`records endpoints under generated input [${dialect}]`, () => {

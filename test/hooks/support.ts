@@ -3,7 +3,7 @@
 // and stack traces stayed out of responses).
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { loadConfig } from '../../src/config/index.js';
+import { loadConfig, type ConfigOverrides } from '../../src/config/index.js';
 import { createPlinth, type Plinth } from '../../src/app/plinth.js';
 import type { DialectName } from '../../src/db/types.js';
 import { testDatabaseUrl } from '../support/app.js';
@@ -20,7 +20,11 @@ export interface HookedApp {
   close(): Promise<void>;
 }
 
-export async function startHookedApp(dialect: DialectName, register: (plinth: Plinth) => void): Promise<HookedApp> {
+export async function startHookedApp(
+  dialect: DialectName,
+  register: (plinth: Plinth) => void,
+  overrides: ConfigOverrides = {},
+): Promise<HookedApp> {
   const database = await testDatabaseUrl(dialect);
   const logs: string[] = [];
   const sink = new Writable({
@@ -29,7 +33,7 @@ export async function startHookedApp(dialect: DialectName, register: (plinth: Pl
       done();
     },
   });
-  const config = loadConfig({ dir: tempDir(), http: '127.0.0.1:0', db: database.url, hooksDir: '' }, { env: {} });
+  const config = loadConfig({ dir: tempDir(), http: '127.0.0.1:0', db: database.url, hooksDir: '', ...overrides }, { env: {} });
   const plinth = createPlinth({ config, logger: pino({ level: 'info' }, sink) });
   register(plinth);
   const url = await plinth.start();
@@ -74,4 +78,16 @@ export async function startHookedApp(dialect: DialectName, register: (plinth: Pl
       await database.cleanup();
     },
   };
+}
+
+/** Creates a record in the `users` auth collection and returns its auth token (a signed-in non-superuser). */
+export async function signedInUser(app: HookedApp, email: string, password: string): Promise<string> {
+  const created = await app.call('POST', '/api/collections/users/records', {
+    token: app.superuser,
+    body: { email, password, passwordConfirm: password },
+  });
+  if (created.status !== 200) throw new Error(`could not create ${email}: ${created.text}`);
+  const login = await app.call('POST', '/api/collections/users/auth-with-password', { body: { identity: email, password } });
+  if (login.status !== 200) throw new Error(`could not sign in ${email}: ${login.text}`);
+  return login.json.token as string;
 }

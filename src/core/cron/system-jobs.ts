@@ -14,11 +14,14 @@ export interface SystemCronDeps {
   readonly db: Database;
   /** Deletes expired one-time codes and MFA sessions (the app passes `core.otp.deleteExpired`). */
   deleteExpiredAuthCodes(): Promise<unknown>;
+  /** Deletes finished jobs and webhook deliveries past their retention. */
+  pruneJobs(): Promise<unknown>;
 }
 
 export const OTP_CLEANUP_JOB = '__pbOTPCleanup__';
 export const MFA_CLEANUP_JOB = '__pbMFACleanup__';
 export const SQLITE_MAINTENANCE_JOB = '__pbDBOptimize__';
+export const JOBS_PRUNE_JOB = '__plinthJobsPrune__';
 
 export function systemCronJobs(deps: SystemCronDeps): SystemCronJob[] {
   // Expired codes and MFA sessions are also refused when used; these only keep the tables
@@ -26,6 +29,8 @@ export function systemCronJobs(deps: SystemCronDeps): SystemCronJob[] {
   const jobs: SystemCronJob[] = [
     { id: OTP_CLEANUP_JOB, expression: '0 * * * *', fn: () => deps.deleteExpiredAuthCodes() },
     { id: MFA_CLEANUP_JOB, expression: '0 * * * *', fn: () => deps.deleteExpiredAuthCodes() },
+    // Completed jobs go after a day, dead ones after 30; ended webhook deliveries after 7.
+    { id: JOBS_PRUNE_JOB, expression: '30 * * * *', fn: () => deps.pruneJobs() },
   ];
   if (deps.db.dialect.name === 'sqlite') {
     jobs.push({

@@ -14,6 +14,13 @@ import { decodeRow, findRecordById } from '../records/repository.js';
 import type { Settings } from '../settings.js';
 import { bindFilterParams, type FilterParams } from './filter-params.js';
 import { HookRecord } from './hook-record.js';
+import type { EnqueueOptions, JobQueue } from '../jobs/index.js';
+import { outboundRequest, type OutboundPolicy, type OutboundRequest, type OutboundResponse } from '../../lib/outbound/index.js';
+
+/** Custom webhook events (webhooks.md): queued for every enabled endpoint subscribed to `type`. */
+export interface CustomEvents {
+  emit(exec: Executor, type: string, data: unknown): Promise<number>;
+}
 
 export interface HookAppDeps {
   records: RecordService;
@@ -22,6 +29,10 @@ export interface HookAppDeps {
   settings(): Settings;
   sendMail(message: MailMessage): Promise<void>;
   logger: Logger;
+  jobs: JobQueue;
+  events: CustomEvents;
+  /** The internal-address policy webhook deliveries follow (with the operator's allowlist). */
+  outboundPolicy: OutboundPolicy;
 }
 
 export interface FindOptions {
@@ -54,6 +65,24 @@ export class HookApp {
 
   settings(): Settings {
     return this.deps.settings();
+  }
+
+  /** The job queue; inside a write hook an enqueued job commits or rolls back with the write. */
+  get jobs(): { enqueue(name: string, payload?: unknown, options?: EnqueueOptions): Promise<{ id: string; created: boolean }> } {
+    return { enqueue: (name, payload, options) => this.deps.jobs.enqueue(name, payload, options, this.db) };
+  }
+
+  /**
+   * An HTTP request to a URL a user supplied, with the webhooks' protection: internal
+   * addresses (after DNS, and on every redirect) are refused unless allowlisted.
+   */
+  outboundRequest(request: OutboundRequest): Promise<OutboundResponse> {
+    return outboundRequest(request, this.deps.outboundPolicy);
+  }
+
+  /** Sends a custom event to the webhooks subscribed to it (with this transaction); resolves with how many. */
+  emitWebhookEvent(type: string, data?: unknown): Promise<number> {
+    return this.deps.events.emit(this.db, type, data ?? null);
   }
 
   sendMail(message: MailMessage): Promise<void> {

@@ -8,6 +8,8 @@ import { formatDateTime } from '../../lib/dates.js';
 import { COLLECTIONS_TABLE, installSystemCollections } from '../collections/index.js';
 import { POSTGRES_FILTER_FUNCTIONS_SQL } from '../../filter/index.js';
 import { defaultSettings, SETTINGS_PARAM_ID } from '../settings.js';
+import { installJobTables } from '../jobs/schema.js';
+import { installWebhookTables } from '../webhooks/schema.js';
 
 const PARAMS_DDL = {
   sqlite:
@@ -40,5 +42,8 @@ export function systemMigrations(clock: Clock): Migration[] {
         if (tx.dialect.name === 'postgres') await tx.exec(POSTGRES_FILTER_FUNCTIONS_SQL);
       },
     },
+    // The job queue (jobs.md); PocketBase ignores tables it does not know.
+    { file: '1700000002_plinth_jobs.js', up: installJobTables },
+    { file: '1700000003_plinth_webhooks.js', up: installWebhookTables },
   ];
 }

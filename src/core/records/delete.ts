@@ -19,6 +19,8 @@ interface DeleteContext {
   deleteRow(exec: Executor, collection: Collection, id: string): Promise<number>;
   /** Told of each record deleted (as it was) and each record whose relation lost the id. */
   announce?(event: RecordEvent): void;
+  /** Runs after a record lost the deleted id from a relation (inside the transaction). */
+  detached?(event: RecordEvent): Promise<void>;
   /** Runs just before each record's row goes, while everything it references is still there. */
   beforeDelete?(record: RecordModel): Promise<void>;
   /** Wraps the delete of each record the cascade removes (its own write hooks); `run` deletes it. */
@@ -84,5 +86,7 @@ async function detach(
     encodeValue(field, value, exec.dialect.name),
     String(ref.values.id),
   ]);
-  ctx.announce?.({ action: 'update', record: { collection: ref.collection, values: { ...ref.values, [field.name]: value } } });
+  const event: RecordEvent = { action: 'update', record: { collection: ref.collection, values: { ...ref.values, [field.name]: value } } };
+  ctx.announce?.(event);
+  await ctx.detached?.(event);
 }

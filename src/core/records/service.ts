@@ -24,7 +24,7 @@ import type { CommittedListener, RecordEvent } from './events.js';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../../storage/types.js';
 import { FileChanges, recordFilesPrefix } from '../files/upload-changes.js';
-import { NO_WRITE_HOOKS, type RecordWriteHooks } from './write-hooks.js';
+import { NO_WRITE_HOOKS, type RecordOutbox, type RecordWriteHooks } from './write-hooks.js';
 import { WriteScopes, type WriteScope } from './write-scope.js';
 
 type WriteFn = (tx: Executor, scope: WriteScope) => Promise<RecordModel | undefined>;
@@ -68,6 +68,7 @@ export class RecordService {
   readonly onDeleting: Array<(tx: Executor, record: RecordModel) => Promise<void>> = [];
   private files: { store: () => BlobStore; logger?: Logger } | null = null;
   private writeHooks: RecordWriteHooks = NO_WRITE_HOOKS;
+  private outbox: RecordOutbox | null = null;
   private readonly scopes: WriteScopes;
 
   constructor(private readonly deps: RecordServiceDeps) {
@@ -76,6 +77,15 @@ export class RecordService {
       hooks: () => this.writeHooks,
       publish: (events) => this.publish(events),
     });
+  }
+
+  /** Work to write in the same transaction as each record write it wants (webhook deliveries). */
+  useOutbox(outbox: RecordOutbox): void {
+    this.outbox = outbox;
+  }
+
+  private async toOutbox(tx: Executor, event: RecordEvent): Promise<void> {
+    if (this.outbox?.wants(event.record.collection)) await this.outbox.written(tx, event);
   }
 
   /** Extension code around every model write from now on (see write-hooks.ts). */
@@ -134,6 +144,16 @@ export class RecordService {
   }
 
   /**
+   * Runs `fn` once the transaction behind `exec` committed. Outside a transaction opened
+   * here (the database itself, or a transaction of unknown origin) it runs on the next turn.
+   */
+  afterCommit(exec: Executor, fn: () => void): void {
+    const scope = exec === this.deps.db ? undefined : this.scopes.of(exec);
+    if (scope) scope.afterCommit(fn);
+    else setImmediate(fn);
+  }
+
+  /**
    * The one place where a write meets its commit: runs `write` in its own transaction (or
    * the caller's `exec`) and announces what it wrote once the outermost transaction commits.
    */
@@ -167,7 +187,10 @@ export class RecordService {
       announce: scope.announce,
       beforeDelete: async (record: RecordModel) => {
         for (const listener of this.onDeleting) await listener(tx, record);
+        // Before the row goes, so that a condition on the record can still be checked.
+        await this.toOutbox(tx, { action: 'delete', record });
       },
+      detached: (event: RecordEvent) => this.toOutbox(tx, event),
       // Records the cascade removes go through the delete hooks as one deleted directly does.
       cascade: async (record: RecordModel, run: () => Promise<void>) => {
         const stage = { action: 'delete' as const, exec: tx, record };
@@ -179,6 +202,12 @@ export class RecordService {
         );
       },
     };
+  }
+
+  /** Notes a create or update for after the commit, and hands it to the outbox inside the transaction. */
+  private async announce(tx: Executor, scope: WriteScope, event: RecordEvent): Promise<void> {
+    scope.announce(event);
+    await this.toOutbox(tx, event);
   }
 
   private publish(events: RecordEvent[]): void {
@@ -339,10 +368,11 @@ export class RecordService {
         await tx.run(`DELETE FROM "${SUPERUSERS_COLLECTION}" WHERE "email" = ?`, [INSTALLER_EMAIL]);
       }
       // The values were normalised before writing; what was written is what a read returns.
-      if (written) scope.announce({ action: 'create', record });
+      if (written) await this.announce(tx, scope, { action: 'create', record });
       return record;
     };
-    const record = (await this.commitWrite(options.exec, run, { ownTransaction: !isSingleStatementCreate(collection, request) || this.writeHooks.bound(collection) }))!;
+    const ownTransaction = !isSingleStatementCreate(collection, request) || this.writeHooks.bound(collection) || !!this.outbox?.wants(collection);
+    const record = (await this.commitWrite(options.exec, run, { ownTransaction }))!;
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
     return out!;
   }
@@ -387,7 +417,7 @@ export class RecordService {
         passwordConfirm: stringOrUndefined(body.passwordConfirm),
         oldPassword: stringOrUndefined(body.oldPassword),
       });
-      if (written) scope.announce({ action: 'update', record });
+      if (written) await this.announce(tx, scope, { action: 'update', record });
       return record;
     };
     const record = (await this.commitWrite(options.exec, run))!;
@@ -441,7 +471,7 @@ export class RecordService {
         files: scope.files,
         hooks: scope.hooks,
       });
-      if (written) scope.announce({ action: original ? 'update' : 'create', record });
+      if (written) await this.announce(tx, scope, { action: original ? 'update' : 'create', record });
       return record;
     };
     await this.commitWrite(options.exec, run);

@@ -8,6 +8,7 @@ import type { Executor } from '../../db/types.js';
 import type { Collection } from '../collections/model.js';
 import type { AppliedInput } from './input.js';
 import type { RecordModel } from './record.js';
+import type { RecordEvent } from './events.js';
 
 export type WriteAction = 'create' | 'update' | 'delete';
 
@@ -36,3 +37,14 @@ export const NO_WRITE_HOOKS: RecordWriteHooks = {
   execute: (_stage, run) => run(),
   settled: async () => {},
 };
+
+/**
+ * Work written in the same transaction as a record write (webhook deliveries): it exists
+ * only if the write commits.
+ */
+export interface RecordOutbox {
+  /** Whether writes to this collection have work here (such a write keeps its transaction). */
+  wants(collection: Collection): boolean;
+  /** Inside the write's transaction: after the row for create/update, before the row goes for delete. */
+  written(exec: Executor, event: RecordEvent): Promise<void>;
+}

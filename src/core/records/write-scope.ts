@@ -13,10 +13,13 @@ export interface WriteScope {
   /** The write hooks, noting each model write of this scope for `settled`. */
   readonly hooks: RecordWriteHooks;
   announce(event: RecordEvent): void;
+  /** Runs `fn` after the commit (never after a rollback), e.g. to wake a job worker. */
+  afterCommit(fn: () => void): void;
 }
 
 interface ScopeState extends WriteScope {
   readonly writes: { action: WriteAction; record: RecordModel }[];
+  readonly committed: (() => void)[];
 }
 
 export interface WriteScopesDeps {
@@ -34,9 +37,12 @@ export class WriteScopes {
     const hooks = this.deps.hooks();
     const writes: ScopeState['writes'] = [];
     const events: RecordEvent[] = [];
+    const committed: (() => void)[] = [];
     const scope: ScopeState = {
       events,
       writes,
+      committed,
+      afterCommit: (fn) => committed.push(fn),
       files: this.deps.newFiles(),
       announce: (event) => events.push(event),
       hooks: {
@@ -79,6 +85,7 @@ export class WriteScopes {
     }
     await state.files?.commit();
     this.deps.publish(state.events);
+    for (const fn of state.committed) fn();
     for (const write of state.writes) await state.hooks.settled(write);
     return result;
   }

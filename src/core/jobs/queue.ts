@@ -1,0 +1,118 @@
+// The durable job queue: definitions live in each node's memory (code), jobs live in the
+// primary database. A job enqueued through a transaction exists only if that transaction
+// commits; workers on every node that defines a job's name share its runs.
+import type { Logger } from 'pino';
+import type { Database, Executor } from '../../db/types.js';
+import type { Clock } from '../../lib/clock.js';
+import { badRequest, notFound } from '../errors/index.js';
+import { JobStore, type JobPageQuery } from './store.js';
+import type { EnqueueOptions, JobAttemptRow, JobHandler, JobOptions, JobRow } from './types.js';
+import { JobWorker, type WorkerSettings } from './worker.js';
+import { JobDefinitions } from './definitions.js';
+
+export interface JobQueueDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Runs `fn` once the transaction behind `exec` committed (at once for the database itself). */
+  afterCommit(exec: Executor, fn: () => void): void;
+  /** Definitions made before the queue existed (library mode); a fresh set otherwise. */
+  definitions?: JobDefinitions;
+}
+
+/** Largest JSON payload accepted, in bytes: jobs carry references and small documents, not files. */
+export const MAX_PAYLOAD_BYTES = 1 << 20;
+
+export class JobQueue {
+  readonly store: JobStore;
+  readonly definitions: JobDefinitions;
+  private worker: JobWorker | null = null;
+
+  constructor(private readonly deps: JobQueueDeps) {
+    this.store = new JobStore(deps.db);
+    this.definitions = deps.definitions ?? new JobDefinitions();
+    this.definitions.onDefine = () => this.worker?.kick();
+  }
+
+  isDefined(name: string): boolean {
+    return this.definitions.get(name) !== undefined;
+  }
+
+  /** Shorthand for `definitions.define`. */
+  define<P = unknown>(name: string, handler: JobHandler<P>, options?: JobOptions): () => void {
+    return this.definitions.define(name, handler, options);
+  }
+
+  /**
+   * Adds a job. Through a transaction's `exec` it commits or rolls back with that
+   * transaction's other writes. A `uniqueKey` already held returns that job's id.
+   */
+  async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}, exec: Executor = this.deps.db): Promise<{ id: string; created: boolean }> {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`job "${name}" is not defined (define it with jobs.define before enqueueing)`);
+    const json = JSON.stringify(payload ?? null);
+    if (json === undefined) throw new Error(`job "${name}": the payload cannot be written as JSON`);
+    if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) throw new Error(`job "${name}": the payload is larger than ${MAX_PAYLOAD_BYTES} bytes`);
+    const now = this.deps.clock.now().getTime();
+    const runAt = options.runAt ? options.runAt.getTime() : now + Math.max(0, options.delay ?? 0);
+    if (!Number.isFinite(runAt)) throw new Error(`job "${name}": runAt or delay is not a valid time`);
+    const priority = options.priority ?? 0;
+    if (!Number.isInteger(priority)) throw new Error(`job "${name}": priority must be an integer`);
+    const result = await this.store.insert(
+      exec,
+      { name, payload: json, runAt, priority, maxAttempts: definition.attempts, uniqueKey: options.uniqueKey ?? null },
+      now,
+    );
+    if (result.created && runAt <= now) this.deps.afterCommit(exec, () => this.worker?.kick(name));
+    return result;
+  }
+
+  /** Starts this node's worker (idempotent). */
+  async start(settings: WorkerSettings): Promise<void> {
+    if (this.worker) return;
+    const worker = new JobWorker(
+      {
+        store: this.store,
+        clock: this.deps.clock,
+        logger: this.deps.logger,
+        definitions: () => this.definitions.values(),
+        soleNode: this.deps.db.dialect.name === 'sqlite',
+      },
+      settings,
+    );
+    this.worker = worker;
+    await worker.start();
+  }
+
+  /** Stops claiming; running jobs get the grace period, then are aborted (and retried later). */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.stop();
+  }
+
+  async view(id: string): Promise<{ job: JobRow; attempts: JobAttemptRow[] } | null> {
+    const job = await this.store.find(id);
+    return job ? { job, attempts: await this.store.attempts(id) } : null;
+  }
+
+  list(query: JobPageQuery): Promise<{ items: JobRow[]; totalItems: number }> {
+    return this.store.page(query);
+  }
+
+  async retry(id: string): Promise<void> {
+    await this.changeState(id, 'retry', 'Only a dead job can be retried.');
+    this.worker?.kick();
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this.changeState(id, 'cancel', 'Only a pending job can be cancelled.');
+  }
+
+  private async changeState(id: string, change: 'retry' | 'cancel', refusal: string): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    const changed = change === 'retry' ? await this.store.retry(id, now) : await this.store.cancel(id, now);
+    if (!changed && (await this.store.find(id))) throw badRequest(refusal);
+    if (!changed) throw notFound();
+  }
+}
