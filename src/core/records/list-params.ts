@@ -35,6 +35,8 @@ export function parseListParams(query: URLSearchParams): ListParams {
   if (page <= 0) page = 1;
   if (perPage <= 0) perPage = DEFAULT_PER_PAGE;
   if (perPage > MAX_PER_PAGE) perPage = MAX_PER_PAGE;
+  // An OFFSET past what both engines take as an integer is not a page that can exist.
+  if ((page - 1) * perPage > Number.MAX_SAFE_INTEGER) throw badRequest('Invalid page parameter.');
   const filter = query.get('filter') ?? '';
   const sort = query.get('sort') ?? '';
   if (filter.length > MAX_FILTER_LENGTH) throw badRequest('The filter expression is too long.');
