@@ -49,6 +49,9 @@ export function backoffFor(option: number | ((retry: number) => number) | undefi
   return (retry) => exponentialBackoff(base, retry);
 }
 
+/** What the race between a run and its time limit yields when the limit wins (no handler can return it). */
+const TIMED_OUT = Symbol('timed out');
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message || err.name : String(err);
 }
@@ -185,16 +188,16 @@ export class JobWorker {
 
   private async outcomeOf(def: Definition, job: JobRow, controller: AbortController): Promise<Outcome> {
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
+    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => {
         controller.abort(new Error(`the run took longer than ${def.timeout} ms`));
-        resolve('timeout');
+        resolve(TIMED_OUT);
       }, def.timeout);
     });
     try {
       const context = { id: job.id, name: job.name, attempt: job.attempts, maxAttempts: job.maxAttempts, signal: controller.signal };
       const result = await Promise.race([Promise.resolve().then(() => def.handler(JSON.parse(job.payload), context)), timedOut]);
-      if (result === 'timeout') return this.failure(job, def, { error: new Error(`timed out after ${def.timeout} ms`), outcome: 'timeout' });
+      if (result === TIMED_OUT) return this.failure(job, def, { error: new Error(`timed out after ${def.timeout} ms`), outcome: 'timeout' });
       return { outcome: 'completed', error: null };
     } catch (err) {
       return this.failure(job, def, { error: err, outcome: 'failed' });
