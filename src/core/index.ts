@@ -23,7 +23,7 @@ import { collectionWriteHooks, settingsReloadListener } from './hooks/index.js';
 import type { Executor } from '../db/types.js';
 import type { JobDefinitions} from './jobs/index.js';
 import { JobQueue, scheduleBackoff } from './jobs/index.js';
-import { DELIVERY_JOB, deliveryHandler, WebhookOutbox, WebhookRegistry, WebhookService, WebhookStore } from './webhooks/index.js';
+import { bindAuthWebhookEvents, DELIVERY_JOB, deliveryHandler, WebhookOutbox, WebhookRegistry, WebhookService, WebhookStore } from './webhooks/index.js';
 import { IpList } from '../lib/ip-address.js';
 
 export interface CoreOptions {
@@ -169,15 +169,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }),
     { attempts: retries.length + 1, backoff: scheduleBackoff(retries), concurrency: 8, timeout: WEBHOOK_TIMEOUT_MS * 2 },
   );
-  // A successful sign-in (not a token refresh) is an `auth.login` event for the webhooks taking it.
-  hooks.recordAuthRequest.bind({
-    id: '__plinthWebhooksAuthLogin__',
-    func: async (e) => {
-      await e.next();
-      if (e.authMethod === 'refresh' || webhookRegistry.matching('auth.login', e.record.collection.id).length === 0) return;
-      await outbox.recordEvent(db, 'auth.login', e.record.model, { method: e.authMethod });
-    },
-  });
+  // Sign-ins and confirmed auth flows are auth.* events for the webhooks taking them.
+  bindAuthWebhookEvents(hooks, { db, registry: webhookRegistry, outbox });
   const webhooks = new WebhookService({ store: webhookStore, registry: webhookRegistry, jobs, collections: registry, access, clock });
   const appDeps = {
     records,

