@@ -169,6 +169,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }),
     { attempts: retries.length + 1, backoff: scheduleBackoff(retries), concurrency: 8, timeout: WEBHOOK_TIMEOUT_MS * 2 },
   );
+  // A delivery whose last attempt died with its worker ends dead in its log too.
+  jobs.onAbandoned(DELIVERY_JOB, async (payload) => {
+    const { deliveryId } = payload as { deliveryId: string };
+    await webhookStore.markAbandoned(deliveryId, clock.now().getTime());
+  });
   // Sign-ins and confirmed auth flows are auth.* events for the webhooks taking them.
   bindAuthWebhookEvents(hooks, { db, registry: webhookRegistry, outbox });
   const webhooks = new WebhookService({ store: webhookStore, registry: webhookRegistry, jobs, collections: registry, access, clock });

@@ -210,6 +210,27 @@ forEachDialect(
       }
     });
 
+    test('a job whose last run was lost ends dead, and its listener is told', async () => {
+      const { queue } = await fresh();
+      let runs = 0;
+      const told: unknown[] = [];
+      queue.define('fragile', () => void runs++, { attempts: 1 });
+      queue.onAbandoned('fragile', async (payload) => void told.push(payload));
+      const { id } = await queue.enqueue('fragile', { order: 7 });
+      const now = Date.now();
+      await queue.store.claim('fragile', 1, { owner: 'ghost', until: now - 1, now });
+      await queue.start(SETTINGS);
+      try {
+        const dead = await stateOf(queue, id, 'dead');
+        assert.match(dead.lastError ?? '', /lease expired/);
+        await eventually('listener told', async () => told.length === 1);
+        assert.deepEqual(told, [{ order: 7 }]);
+        assert.equal(runs, 0, 'no attempt was left to run it again');
+      } finally {
+        await queue.stop();
+      }
+    });
+
     test('never more runs of a name at once than its concurrency; higher priority first', async () => {
       const { queue } = await fresh();
       let running = 0;

@@ -27,6 +27,7 @@ export class JobQueue {
   readonly store: JobStore;
   readonly definitions: JobDefinitions;
   private worker: JobWorker | null = null;
+  private readonly abandonedListeners = new Map<string, (payload: unknown, job: JobRow) => Promise<void>>();
 
   constructor(private readonly deps: JobQueueDeps) {
     this.store = new JobStore(deps.db);
@@ -36,6 +37,14 @@ export class JobQueue {
 
   isDefined(name: string): boolean {
     return this.definitions.get(name) !== undefined;
+  }
+
+  /**
+   * Listens for jobs of `name` that went dead because their last run was lost (the worker
+   * died): their handler never saw the end, so whatever it records about failures is told here.
+   */
+  onAbandoned(name: string, listener: (payload: unknown, job: JobRow) => Promise<void>): void {
+    this.abandonedListeners.set(name, listener);
   }
 
   /** Shorthand for `definitions.define`. */
@@ -77,6 +86,7 @@ export class JobQueue {
         logger: this.deps.logger,
         definitions: () => this.definitions.values(),
         soleNode: this.deps.db.dialect.name === 'sqlite',
+        abandoned: async (job) => this.abandonedListeners.get(job.name)?.(JSON.parse(job.payload), job),
       },
       settings,
     );

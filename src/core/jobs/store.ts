@@ -102,11 +102,11 @@ export class JobStore {
 
   /**
    * Jobs whose worker stopped renewing its lease (it died, or lost the database) go back to
-   * pending, or to dead when that was their last attempt; the lost run is logged.
+   * pending, or to dead when that was their last attempt; the lost run is logged. Returns them.
    */
-  async reclaimExpired(now: number): Promise<number> {
+  async reclaimExpired(now: number): Promise<{ job: JobRow; dead: boolean }[]> {
     const expired = await this.db.all<JobRow>(`SELECT * FROM ${JOBS} WHERE "state" = 'running' AND "leaseUntil" < ?`, [now]);
-    let reclaimed = 0;
+    const reclaimed: { job: JobRow; dead: boolean }[] = [];
     for (const job of expired) {
       const error = 'the worker running this job stopped (its lease expired)';
       const dead = job.attempts >= job.maxAttempts;
@@ -120,7 +120,7 @@ export class JobStore {
         await this.addAttempt(tx, { jobId: job.id, attempt: job.attempts, worker: job.leaseOwner ?? '', started: job.updated, finished: now, outcome: 'lost', error });
         return true;
       });
-      if (done) reclaimed++;
+      if (done) reclaimed.push({ job, dead });
     }
     return reclaimed;
   }

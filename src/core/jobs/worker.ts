@@ -36,6 +36,8 @@ export interface WorkerDeps {
   readonly definitions: () => Iterable<Definition>;
   /** True when no other node can hold leases on this database (SQLite). */
   readonly soleNode: boolean;
+  /** Told of a job that went dead because its last run was lost (no handler saw the end). */
+  readonly abandoned: (job: JobRow) => Promise<void>;
 }
 
 interface Run {
@@ -147,7 +149,10 @@ export class JobWorker {
     // Lapsed leases are looked for once per poll interval, not on every wake-up.
     if (this.now() - this.lastReclaim >= this.settings.pollMs) {
       this.lastReclaim = this.now();
-      await this.deps.store.reclaimExpired(this.lastReclaim);
+      for (const { job, dead } of await this.deps.store.reclaimExpired(this.lastReclaim)) {
+        this.deps.logger.warn({ job: job.id, name: job.name, attempt: job.attempts, dead }, 'jobs: a run was lost (its worker stopped renewing the lease)');
+        if (dead) await this.deps.abandoned(job).catch((err: unknown) => this.deps.logger.warn({ err, job: job.id }, 'jobs: a listener of abandoned jobs failed'));
+      }
     }
     for (const def of this.deps.definitions()) {
       if (this.stopped) return;

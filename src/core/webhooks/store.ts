@@ -148,6 +148,15 @@ export class WebhookStore {
     );
   }
 
+  /** A delivery whose last attempt was lost with its worker: dead, saying why (no row yet: nothing to mark). */
+  async markAbandoned(id: string, now: number): Promise<void> {
+    await this.db.run(`UPDATE ${DELIVERIES} SET "state" = 'dead', "error" = ?, "updated" = ? WHERE "id" = ? AND "state" <> 'delivered'`, [
+      'the last attempt was lost: the node sending it stopped',
+      now,
+      id,
+    ]);
+  }
+
   async setDeliveryState(id: string, state: DeliveryState, now: number): Promise<void> {
     await this.db.run(`UPDATE ${DELIVERIES} SET "state" = ?, "updated" = ? WHERE "id" = ?`, [state, now, id]);
   }
