@@ -33,8 +33,10 @@ for (const dialect of TEST_DIALECTS) {
             }
           });
           // A create whose hook fails after the row was written: the transaction rolls back.
+          plinth.jobs.define('followUp', () => {});
           plinth.onRecordCreate('doomed').bindFunc(async (e) => {
             await e.next();
+            await e.app.jobs.enqueue('followUp', { record: e.record.id });
             throw new Error('refused after the write');
           });
         },
@@ -149,6 +151,11 @@ for (const dialect of TEST_DIALECTS) {
       const refused = await app.call('POST', '/api/collections/doomed/records', { body: { title: 'gone' } });
       assert.equal(refused.status, 500);
       assert.equal(await countRows(), 0);
+      const jobs = await app.call('GET', '/api/jobs?perPage=500', { token: app.superuser });
+      const fromDoomed = (jobs.json.items as { name: string; payload: { body?: string } }[]).filter(
+        (j) => j.name === 'followUp' || j.payload.body?.includes('"collectionName":"doomed"'),
+      );
+      assert.deepEqual(fromDoomed, [], 'neither the hook\'s job nor the delivery survived the rollback');
       assert.equal((await app.call('GET', '/api/collections/doomed/records', {})).json.totalItems, 0);
       assert.equal(r.requests.length, 0);
     });
