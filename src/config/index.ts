@@ -108,6 +108,7 @@ export function parseIpList(value: string, name: string): string[] {
   return entries;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `250ms`, `5s`, `1m`, `2h`, or a bare number of milliseconds. */
@@ -115,6 +116,8 @@ export function parseDuration(value: string, name: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   const ms = match ? Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? 'ms']!) : NaN;
   if (!Number.isFinite(ms) || ms < 1) throw new ConfigError(`invalid ${name} "${value}" (a duration such as 500ms, 5s, 1m or 2h)`);
+  // Node's timers take at most 2^31-1 ms (about 24.8 days); longer ones fire at once.
+  if (ms > MAX_TIMER_MS) throw new ConfigError(`invalid ${name} "${value}" (at most 24 days)`);
   return ms;
 }
 

@@ -152,7 +152,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const jobs = new JobQueue({ db, clock, logger, afterCommit: (exec, fn) => records.afterCommit(exec, fn), definitions: options.jobDefinitions });
   const webhookStore = new WebhookStore(db);
   const webhookRegistry = new WebhookRegistry(webhookStore, { notifications: db.notifications, logger });
-  const outbox = new WebhookOutbox({ registry: webhookRegistry, jobs, access, clock });
+  const outbox = new WebhookOutbox({ registry: webhookRegistry, jobs, access, clock, logger });
   records.useOutbox(outbox);
   const retries = options.webhooks?.retries ?? [];
   const outboundPolicy = { allow: IpList.parse(options.webhooks?.outboundAllow ?? []).list };
@@ -175,8 +175,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     await webhookStore.markAbandoned(deliveryId, clock.now().getTime());
   });
   // Sign-ins and confirmed auth flows are auth.* events for the webhooks taking them.
-  bindAuthWebhookEvents(hooks, { db, registry: webhookRegistry, outbox });
-  const webhooks = new WebhookService({ store: webhookStore, registry: webhookRegistry, jobs, collections: registry, access, clock });
+  bindAuthWebhookEvents(hooks, { db, logger, registry: webhookRegistry, outbox });
+  const webhooks = new WebhookService({ db, store: webhookStore, registry: webhookRegistry, jobs, collections: registry, access, clock });
   const appDeps = {
     records,
     collections: registry,

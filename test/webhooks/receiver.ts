@@ -50,6 +50,11 @@ export class Receiver {
     return [...new Set(this.requests.map((r) => r.id))];
   }
 
+  /** Ends the requests held open without an answer (the sender sees the connection drop). */
+  dropHeld(): void {
+    for (const res of this.held.splice(0)) res.destroy();
+  }
+
   async close(): Promise<void> {
     for (const res of this.held) res.destroy();
     this.server.closeAllConnections();

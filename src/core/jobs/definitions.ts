@@ -28,6 +28,8 @@ export class JobDefinitions {
       backoff: backoffFor(options.backoff),
       timeout: positive(options.timeout, 300_000, 'timeout'),
     };
+    // Node's timers take at most 2^31-1 ms; a longer time limit would fire at once.
+    if (definition.timeout > 2 ** 31 - 1) throw new Error(`job "${name}": timeout must be at most 2147483647 ms (about 24 days)`);
     this.byName.set(name, definition);
     this.onDefine?.();
     return () => {

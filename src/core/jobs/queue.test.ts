@@ -231,6 +231,56 @@ forEachDialect(
       }
     });
 
+    test('a backoff function that throws falls back to the default; the job is retried', async () => {
+      const { queue } = await fresh();
+      let calls = 0;
+      queue.define(
+        'oddBackoff',
+        () => {
+          calls++;
+          if (calls === 1) throw new Error('first try fails');
+        },
+        {
+          backoff: () => {
+            throw new Error('broken backoff');
+          },
+        },
+      );
+      const { id } = await queue.enqueue('oddBackoff', null);
+      await queue.start(SETTINGS);
+      try {
+        const waiting = await eventually('retry scheduled', async () => {
+          const job = await queue.store.find(id);
+          return job && job.state === 'pending' && Number(job.attempts) === 1 ? job : undefined;
+        });
+        assert.equal(waiting.lastError, 'first try fails');
+        assert.ok(Number(waiting.runAt) >= Number(waiting.updated) + 500, 'the default delay (1 s base, jittered) was used');
+      } finally {
+        await queue.stop();
+      }
+    });
+
+    test('stopping the node interrupts a run that ignores its signal; the job gets that attempt back', async () => {
+      const { queue } = await fresh();
+      let started = false;
+      queue.define(
+        'stubborn',
+        () => {
+          started = true;
+          return new Promise(() => {});
+        },
+        { attempts: 1 },
+      );
+      const { id } = await queue.enqueue('stubborn', null);
+      await queue.start({ ...SETTINGS, graceMs: 50 });
+      await eventually('running', async () => started);
+      await queue.stop();
+      const job = (await queue.store.find(id))!;
+      assert.equal(job.state, 'pending');
+      assert.equal(Number(job.maxAttempts), 2, 'the interrupted attempt does not count against the job');
+      assert.deepEqual((await queue.store.attempts(id)).map((a) => a.outcome), ['interrupted']);
+    });
+
     test('never more runs of a name at once than its concurrency; higher priority first', async () => {
       const { queue } = await fresh();
       let running = 0;

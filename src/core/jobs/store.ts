@@ -21,6 +21,8 @@ export interface Outcome {
   error: string | null;
   /** Set to retry: the job goes back to pending, due at this time. */
   retryAt?: number;
+  /** The node stopped during the run: back to pending at once, the attempt not counted against the job. */
+  interrupted?: boolean;
 }
 
 export interface JobPageQuery {
@@ -81,6 +83,10 @@ export class JobStore {
     if (result.outcome === 'completed') {
       set = `"state" = 'completed', "finishedAt" = ?, "lastError" = NULL`;
       params = [run.now];
+    } else if (result.interrupted) {
+      // Stopped by its node, not failed: it gets the attempt back (as one more allowed).
+      set = `"state" = 'pending', "runAt" = ?, "lastError" = ?, "maxAttempts" = "maxAttempts" + 1`;
+      params = [run.now, error];
     } else if (result.retryAt !== undefined) {
       set = `"state" = 'pending', "runAt" = ?, "lastError" = ?`;
       params = [result.retryAt, error];
@@ -88,14 +94,27 @@ export class JobStore {
       set = `"state" = 'dead', "finishedAt" = ?, "lastError" = ?`;
       params = [run.now, error];
     }
+    // The attempt number tells this run from a later claim of the same job by the same worker.
+    const update =
+      `UPDATE ${JOBS} SET ${set}, "leaseOwner" = NULL, "leaseUntil" = NULL, "updated" = ? ` +
+      `WHERE "id" = ? AND "leaseOwner" = ? AND "attempts" = ? AND "state" = 'running'`;
+    const updateParams = [...params, run.now, job.id, run.owner, job.attempts];
+    const attempt: JobAttemptRow = { jobId: job.id, attempt: job.attempts, worker: run.owner, started: run.started, finished: run.now, outcome: result.outcome, error };
+    if (this.db.dialect.name === 'postgres') {
+      // One statement, so one round trip: the attempt is logged only when the update took.
+      const { changes } = await this.db.run(
+        `WITH "done" AS (${update} RETURNING "id") INSERT INTO ${ATTEMPTS} ("jobId", "attempt", "worker", "started", "finished", "outcome", "error") ` +
+          `SELECT "id", CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT) FROM "done" ` +
+          `ON CONFLICT ("jobId", "attempt") DO NOTHING`,
+        [...updateParams, attempt.attempt, attempt.worker, attempt.started, attempt.finished, attempt.outcome, attempt.error],
+      );
+      return changes === 1;
+    }
     // One transaction, so that a job seen in its new state already has the attempt logged.
     return this.db.transaction(async (tx) => {
-      const { changes } = await tx.run(
-        `UPDATE ${JOBS} SET ${set}, "leaseOwner" = NULL, "leaseUntil" = NULL, "updated" = ? WHERE "id" = ? AND "leaseOwner" = ? AND "state" = 'running'`,
-        [...params, run.now, job.id, run.owner],
-      );
+      const { changes } = await tx.run(update, updateParams);
       if (changes !== 1) return false;
-      await this.addAttempt(tx, { jobId: job.id, attempt: job.attempts, worker: run.owner, started: run.started, finished: run.now, outcome: result.outcome, error });
+      await this.addAttempt(tx, attempt);
       return true;
     });
   }

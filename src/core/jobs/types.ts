@@ -65,7 +65,7 @@ export interface JobRow {
   finishedAt: number | null;
 }
 
-export type AttemptOutcome = 'completed' | 'failed' | 'timeout' | 'lost';
+export type AttemptOutcome = 'completed' | 'failed' | 'timeout' | 'lost' | 'interrupted';
 
 export interface JobAttemptRow {
   jobId: string;

@@ -53,6 +53,8 @@ export function backoffFor(option: number | ((retry: number) => number) | undefi
 
 /** What the race between a run and its time limit yields when the limit wins (no handler can return it). */
 const TIMED_OUT = Symbol('timed out');
+/** Likewise when the node stopped and the grace period ran out. */
+const STOPPED = Symbol('stopped');
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message || err.name : String(err);
@@ -128,7 +130,7 @@ export class JobWorker {
     await this.round;
     const pending = [...this.runs];
     const grace = setTimeout(() => pending.forEach((run) => run.controller.abort(new Error('the node is stopping'))), this.settings.graceMs);
-    await Promise.all(pending.map((run) => run.done));
+    await Promise.allSettled(pending.map((run) => run.done));
     clearTimeout(grace);
     // Leases are renewed until the last run ended, so a long grace period does not hand them to another node.
     if (this.renewTimer) clearInterval(this.renewTimer);
@@ -193,22 +195,30 @@ export class JobWorker {
 
   private async outcomeOf(def: Definition, job: JobRow, controller: AbortController): Promise<Outcome> {
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<typeof TIMED_OUT>((resolve) => {
+    const timedOut = new Promise<typeof TIMED_OUT | typeof STOPPED>((resolve) => {
       timer = setTimeout(() => {
         controller.abort(new Error(`the run took longer than ${def.timeout} ms`));
         resolve(TIMED_OUT);
       }, def.timeout);
+      // A handler that ignores its signal does not hold the node's stop past the grace period.
+      controller.signal.addEventListener('abort', () => resolve(this.stopped ? STOPPED : TIMED_OUT), { once: true });
     });
     try {
       const context = { id: job.id, name: job.name, attempt: job.attempts, maxAttempts: job.maxAttempts, signal: controller.signal };
       const result = await Promise.race([Promise.resolve().then(() => def.handler(JSON.parse(job.payload), context)), timedOut]);
+      if (result === STOPPED) return this.interrupted();
       if (result === TIMED_OUT) return this.failure(job, def, { error: new Error(`timed out after ${def.timeout} ms`), outcome: 'timeout' });
       return { outcome: 'completed', error: null };
     } catch (err) {
+      if (this.stopped && controller.signal.aborted) return this.interrupted();
       return this.failure(job, def, { error: err, outcome: 'failed' });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private interrupted(): Outcome {
+    return { outcome: 'interrupted', error: 'the node stopped during the run', interrupted: true };
   }
 
   private failure(job: JobRow, def: Definition, failed: { error: unknown; outcome: 'failed' | 'timeout' }): Outcome {
@@ -219,9 +229,20 @@ export class JobWorker {
       this.deps.logger.warn(fields, 'jobs: a job failed for the last time and is dead');
       return { outcome: failed.outcome, error };
     }
-    const delay = this.stopped ? 0 : isRetryLater(failed.error) ? Math.max(0, failed.error.delayMs) : def.backoff(job.attempts);
+    const delay = this.stopped ? 0 : isRetryLater(failed.error) ? Math.max(0, failed.error.delayMs) : this.backoffOf(def, job.attempts);
     this.deps.logger.info({ ...fields, retryInMs: delay }, 'jobs: a job failed and will be retried');
     return { outcome: failed.outcome, error, retryAt: this.now() + delay };
+  }
+
+  /** The definition's delay before retry `retry`; a backoff function that throws or returns nonsense gets the default. */
+  private backoffOf(def: Definition, retry: number): number {
+    try {
+      const delay = def.backoff(retry);
+      if (Number.isFinite(delay) && delay >= 0) return delay;
+    } catch (err) {
+      this.deps.logger.warn({ err, name: def.name }, 'jobs: a backoff function failed; the default backoff is used');
+    }
+    return exponentialBackoff(1000, retry);
   }
 
   private renew(): void {

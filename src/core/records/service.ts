@@ -171,7 +171,8 @@ export class RecordService {
     }
     const scope = this.scopes.open();
     return this.scopes.run(scope, () =>
-      options.ownTransaction && !exec
+      // `exec` here is absent or the database itself: either way the write is this call's own.
+      options.ownTransaction
         ? this.deps.db.transaction((tx) => {
             this.scopes.attach(tx, scope);
             return write(tx, scope);

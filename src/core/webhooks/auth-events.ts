@@ -1,6 +1,7 @@
 // Auth events for webhooks, taken from the auth request hooks once a flow succeeded: a
 // sign-in (`auth.login`, not a token refresh), a confirmed verification, password reset or
 // email change. The record is read again after the flow, so the payload shows its new state.
+import type { Logger } from 'pino';
 import type { Database } from '../../db/types.js';
 import type { Hooks } from '../hooks/index.js';
 import type { HookRecord } from '../hooks/hook-record.js';
@@ -12,16 +13,23 @@ export const AUTH_EVENT_TYPES = ['auth.login', 'auth.verified', 'auth.password_r
 
 interface AuthEventDeps {
   db: Database;
+  logger: Logger;
   registry: WebhookRegistry;
   outbox: WebhookOutbox;
 }
 
 export function bindAuthWebhookEvents(hooks: Hooks, deps: AuthEventDeps): void {
+  // The flow has already happened when its event is queued: a failure to queue is logged,
+  // never turned into a failed sign-in (these events are at most once, unlike record events).
   const send = async (type: (typeof AUTH_EVENT_TYPES)[number], record: HookRecord, extra: Record<string, unknown> = {}) => {
     const { collection } = record.model;
     if (deps.registry.matching(type, collection.id).length === 0) return;
-    const fresh = await findRecordById(deps.db, collection, String(record.model.values.id));
-    if (fresh) await deps.outbox.recordEvent(deps.db, type, fresh, extra);
+    try {
+      const fresh = await findRecordById(deps.db, collection, String(record.model.values.id));
+      if (fresh) await deps.outbox.recordEvent(deps.db, type, fresh, extra);
+    } catch (err) {
+      deps.logger.error({ err, type, collection: collection.name }, 'webhooks: could not queue an auth event');
+    }
   };
   const id = (name: string) => `__plinthWebhooks_${name}__`;
   hooks.recordAuthRequest.bind({

@@ -40,7 +40,8 @@ const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export function deliveryHandler(deps: DeliveryDeps) {
   return async (payload: DeliveryPayload, ctx: JobContext): Promise<void> => {
-    const logged = await deps.store.findDelivery(payload.deliveryId);
+    // A first sending carries its message: its log row does not exist yet, so none is read.
+    const logged = payload.body === undefined || ctx.attempt > 1 ? await deps.store.findDelivery(payload.deliveryId) : undefined;
     const webhookId = logged?.webhookId ?? payload.webhookId;
     // A deleted endpoint took its delivery log with it: there is nothing left to send or log.
     const webhook = webhookId === undefined ? undefined : await deps.store.find(webhookId);
@@ -102,8 +103,7 @@ export function deliveryHandler(deps: DeliveryDeps) {
 async function firstSending(deps: DeliveryDeps, payload: DeliveryPayload): Promise<Delivery | undefined> {
   const { deliveryId, webhookId, type, body, created } = payload;
   if (webhookId === undefined || type === undefined || body === undefined) return undefined;
-  await deps.store.insertDelivery({ id: deliveryId, webhookId, type, body }, created ?? deps.clock.now().getTime());
-  return deps.store.findDelivery(deliveryId);
+  return deps.store.insertDelivery({ id: deliveryId, webhookId, type, body }, created ?? deps.clock.now().getTime());
 }
 
 function failedEntry(ctx: JobContext, now: number, what: { error: string; status: 'failed' | 'refused'; state: 'failed' | 'dead' }) {

@@ -2,7 +2,8 @@
 // carrying the whole message (id, body). It exists only if the transaction commits, so a
 // rolled-back write sends nothing and a committed one is never lost. The delivery's row in
 // the log is written by its first attempt, which keeps the write itself to one extra row.
-import type { Executor } from '../../db/types.js';
+import type { Executor, SqlValue } from '../../db/types.js';
+import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { randomString } from '../../lib/ids.js';
 import type { Collection } from '../collections/model.js';
@@ -34,6 +35,7 @@ export interface OutboxDeps {
   jobs: JobQueue;
   access: AccessCompiler;
   clock: Clock;
+  logger: Logger;
 }
 
 /** Conditions are checked as a guest would see them: they read the record, not a request. */
@@ -80,7 +82,21 @@ export class WebhookOutbox implements RecordOutbox {
 
   private async conditionHolds(exec: Executor, webhook: Webhook, record: RecordModel): Promise<boolean> {
     const { collection } = record;
-    const select = this.deps.access.select(
+    let select: { sql: string; params: SqlValue[] };
+    try {
+      select = this.compileCondition(webhook, record);
+    } catch (err) {
+      // The schema changed under the condition (a field it names was removed): the endpoint
+      // misses this event, the write itself must not fail for it.
+      this.deps.logger.warn({ err, webhook: webhook.id, collection: collection.name }, 'webhooks: a condition no longer compiles; the event was not sent');
+      return false;
+    }
+    return (await exec.get(select.sql, select.params)) !== undefined;
+  }
+
+  private compileCondition(webhook: Webhook, record: RecordModel): { sql: string; params: SqlValue[] } {
+    const { collection } = record;
+    return this.deps.access.select(
       {
         collection,
         request: CONDITION_REQUEST,
@@ -88,8 +104,7 @@ export class WebhookOutbox implements RecordOutbox {
         where: (t) => [{ sql: `${t}."id" = ?`, params: [String(record.values.id)] }],
       },
       { limit: 1, offset: 0 },
-    );
-    return (await exec.get(select.sql, select.params)) !== undefined;
+    ) as { sql: string; params: SqlValue[] };
   }
 
   private async enqueue(exec: Executor, webhook: Webhook, message: { type: string; data: unknown }): Promise<void> {

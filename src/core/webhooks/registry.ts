@@ -11,6 +11,7 @@ export class WebhookRegistry {
   private endpoints: Webhook[] = [];
   /** Collections whose record writes some enabled endpoint takes; 'all' when one takes every collection. */
   private recordCollections: Set<string> | 'all' = new Set();
+  private loads = 0;
 
   constructor(
     private readonly store: WebhookStore,
@@ -22,7 +23,10 @@ export class WebhookRegistry {
   }
 
   async load(): Promise<void> {
-    this.set(await this.store.all());
+    // Loads may overlap (a change here, a notice from another node): only the latest one applies.
+    const ticket = ++this.loads;
+    const endpoints = await this.store.all();
+    if (ticket === this.loads) this.set(endpoints);
   }
 
   /** After a change made here: reload, then tell the other nodes. */

@@ -1,6 +1,7 @@
 // The webhooks a superuser manages through /api/webhooks: endpoints, their secrets, their
 // delivery log and manual redelivery. Changes reload the in-memory endpoints on every node.
 import type { Clock } from '../../lib/clock.js';
+import type { Database } from '../../db/types.js';
 import { formatDateTime } from '../../lib/dates.js';
 import { newRecordId } from '../../lib/ids.js';
 import type { CollectionRegistry } from '../records/service.js';
@@ -18,6 +19,7 @@ export const PREVIOUS_SECRET_TTL_MS = 24 * 60 * 60 * 1000;
 const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'delivered', 'failed', 'dead'];
 
 export interface WebhookServiceDeps {
+  db: Database;
   store: WebhookStore;
   registry: WebhookRegistry;
   jobs: JobQueue;
@@ -101,12 +103,14 @@ export class WebhookService {
   async redeliver(id: string, deliveryId: string): Promise<Record<string, unknown>> {
     const delivery = await this.deps.store.findDelivery(deliveryId);
     if (!delivery || delivery.webhookId !== id) throw notFound();
-    if (delivery.state !== 'delivered' && delivery.state !== 'dead') {
-      throw badRequest('The delivery is still being sent; only a delivered or dead delivery can be sent again.');
-    }
     const now = this.deps.clock.now().getTime();
-    await this.deps.store.setDeliveryState(deliveryId, 'pending', now);
-    await this.deps.jobs.enqueue(DELIVERY_JOB, { deliveryId });
+    // The state change and the job commit together, and only one of two racing calls changes the state.
+    await this.deps.db.transaction(async (tx) => {
+      if (!(await this.deps.store.reopenDelivery(tx, deliveryId, now))) {
+        throw badRequest('The delivery is still being sent; only a delivered or dead delivery can be sent again.');
+      }
+      await this.deps.jobs.enqueue(DELIVERY_JOB, { deliveryId }, {}, tx);
+    });
     return deliveryJSON({ ...delivery, state: 'pending', updated: now });
   }
 

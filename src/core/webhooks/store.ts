@@ -124,13 +124,14 @@ export class WebhookStore {
     await this.db.run(`UPDATE ${WEBHOOKS} SET "failures" = 0 WHERE "id" = ? AND "failures" <> 0`, [id]);
   }
 
-  /** The log row of a delivery's first sending (a second insert, after a lost run, changes nothing). */
-  async insertDelivery(delivery: Pick<Delivery, 'id' | 'webhookId' | 'type' | 'body'>, created: number): Promise<void> {
-    await this.db.run(
+  /** The log row of a delivery's first sending (after a lost run it is there already, and is returned as it is). */
+  async insertDelivery(delivery: Pick<Delivery, 'id' | 'webhookId' | 'type' | 'body'>, created: number): Promise<Delivery | undefined> {
+    const [row] = await this.db.all(
       `INSERT INTO ${DELIVERIES} ("id", "webhookId", "type", "body", "state", "attempts", "log", "created", "updated") VALUES (?, ?, ?, ?, 'pending', 0, '[]', ?, ?) ` +
-        this.db.dialect.upsertSuffix(['id'], []),
+        `${this.db.dialect.upsertSuffix(['id'], [])} RETURNING *`,
       [delivery.id, delivery.webhookId, delivery.type, delivery.body, created, created],
     );
+    return row ? decodeDelivery(row) : this.findDelivery(delivery.id);
   }
 
   async findDelivery(id: string): Promise<Delivery | undefined> {
@@ -157,8 +158,10 @@ export class WebhookStore {
     ]);
   }
 
-  async setDeliveryState(id: string, state: DeliveryState, now: number): Promise<void> {
-    await this.db.run(`UPDATE ${DELIVERIES} SET "state" = ?, "updated" = ? WHERE "id" = ?`, [state, now, id]);
+  /** An ended delivery (delivered or dead) back to pending for a redelivery; false when it had not ended. */
+  async reopenDelivery(exec: Executor, id: string, now: number): Promise<boolean> {
+    const { changes } = await exec.run(`UPDATE ${DELIVERIES} SET "state" = 'pending', "updated" = ? WHERE "id" = ? AND "state" IN ('delivered', 'dead')`, [now, id]);
+    return changes === 1;
   }
 
   async deliveries(webhookId: string, page: { page: number; perPage: number; state?: DeliveryState }): Promise<{ items: Delivery[]; totalItems: number }> {
