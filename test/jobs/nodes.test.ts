@@ -9,9 +9,8 @@ import { TEST_DIALECTS } from '../../src/db/testing.js';
 import { freshPostgresUrl } from '../support/pg.js';
 import { runCliToEnd, startServer, tempDir, type RunningServer } from '../support/server.js';
 import { eventually } from '../support/eventually.js';
+import { jsonClient } from '../support/json-client.js';
 
-// Answers are read loosely: each test checks the fields it needs.
-type Json = ReturnType<typeof JSON.parse>;
 const ADMIN = { email: 'nodes@example.com', password: 'nodes-password-1' };
 const JOBS = 1000;
 
@@ -55,14 +54,7 @@ for (const dialect of TEST_DIALECTS) {
         cleanups.push(() => server.stop());
         servers.push(server);
       }
-      const call = async (method: string, path: string, options: { token?: string; body?: unknown } = {}) => {
-        const res = await fetch(servers[0]!.url + path, {
-          method,
-          headers: { 'content-type': 'application/json', ...(options.token ? { authorization: options.token } : {}) },
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        });
-        return { status: res.status, json: (await res.json()) as Json };
-      };
+      const call = jsonClient(servers[0]!.url);
       const token = (await call('POST', '/api/collections/_superusers/auth-with-password', { body: { identity: ADMIN.email, password: ADMIN.password } })).json.token as string;
       const made = await call('POST', '/api/collections', {
         token,

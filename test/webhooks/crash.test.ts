@@ -7,10 +7,9 @@ import { TEST_DIALECTS } from '../../src/db/testing.js';
 import { freshPostgresUrl } from '../support/pg.js';
 import { runCliToEnd, startServer, tempDir, type RunningServer } from '../support/server.js';
 import { eventually } from '../support/eventually.js';
+import { jsonClient } from '../support/json-client.js';
 import { Receiver } from './receiver.js';
 
-// Answers are read loosely: each test checks the fields it needs.
-type Json = ReturnType<typeof JSON.parse>;
 const ADMIN = { email: 'crash@example.com', password: 'crash-password-1' };
 
 for (const dialect of TEST_DIALECTS) {
@@ -34,18 +33,10 @@ for (const dialect of TEST_DIALECTS) {
         cleanups.push(() => server.stop());
         return server;
       };
-      const api = (server: RunningServer) => async (method: string, path: string, options: { token?: string; body?: unknown } = {}) => {
-        const res = await fetch(server.url + path, {
-          method,
-          headers: { 'content-type': 'application/json', ...(options.token ? { authorization: options.token } : {}) },
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        });
-        return { status: res.status, json: (await res.json().catch(() => null)) as Json };
-      };
 
       // 1. A node that runs no jobs takes the write; it dies before anything was sent.
       const first = await serve(['--job-workers', 'false']);
-      let call = api(first);
+      let call = jsonClient(first.url);
       const token = (await call('POST', '/api/collections/_superusers/auth-with-password', { body: { identity: ADMIN.email, password: ADMIN.password } })).json.token as string;
       const made1 = await call('POST', '/api/collections', {
         token,
@@ -64,7 +55,7 @@ for (const dialect of TEST_DIALECTS) {
 
       // 2. A restarted node with workers sends it.
       const second = await serve([]);
-      call = api(second);
+      call = jsonClient(second.url);
       await eventually('delivered after restart', () => receiver.requests.length === 1);
       assert.deepEqual(receiver.logicalDeliveries(), [pending[0]!.id]);
       receiver.verifiedWith(hook.secret);
@@ -78,7 +69,7 @@ for (const dialect of TEST_DIALECTS) {
 
       // 4. The next node finds the run's lease lapsed and sends it again, under the same id.
       const third = await serve([]);
-      call = api(third);
+      call = jsonClient(third.url);
       await eventually('re-sent after the lease lapsed', () => receiver.requests.length === 3);
       const inFlightId = receiver.requests[1]!.id;
       assert.equal(receiver.requests[2]!.id, inFlightId);

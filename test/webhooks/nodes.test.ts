@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { freshPostgresUrl } from '../support/pg.js';
 import { eventually } from '../support/eventually.js';
+import { jsonClient, type JsonCall } from '../support/json-client.js';
 import { runCliToEnd, startServer, tempDir, type RunningServer } from '../support/server.js';
 import { Receiver } from './receiver.js';
 
-type Json = ReturnType<typeof JSON.parse>;
 const ADMIN = { email: 'hooks-nodes@example.com', password: 'hooks-nodes-password-1' };
 
 describe('webhook endpoints across nodes [postgres]', () => {
@@ -30,14 +30,7 @@ describe('webhook endpoints across nodes [postgres]', () => {
       cleanups.push(() => node.stop());
       nodes.push(node);
     }
-    const call = async (node: RunningServer, method: string, path: string, options: { token?: string; body?: unknown } = {}) => {
-      const res = await fetch(node.url + path, {
-        method,
-        headers: { 'content-type': 'application/json', ...(options.token ? { authorization: options.token } : {}) },
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
-      return { status: res.status, json: (await res.json().catch(() => null)) as Json };
-    };
+    const call = (node: RunningServer, ...args: Parameters<JsonCall>) => jsonClient(node.url)(...args);
     const [a, b] = nodes as [RunningServer, RunningServer];
     const token = (await call(a, 'POST', '/api/collections/_superusers/auth-with-password', { body: { identity: ADMIN.email, password: ADMIN.password } })).json.token as string;
     assert.equal((await call(a, 'POST', '/api/collections', { token, body: { name: 'notes', type: 'base', createRule: '', fields: [{ name: 'text', type: 'text' }] } })).status, 200);

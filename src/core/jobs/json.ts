@@ -2,6 +2,7 @@
 // payload as the JSON it was enqueued with.
 import { formatDateTime } from '../../lib/dates.js';
 import { badRequest } from '../errors/index.js';
+import { parseListParams } from '../records/list-params.js';
 import type { JobPageQuery } from './store.js';
 import { JOB_STATES, type JobAttemptRow, type JobRow, type JobState } from './types.js';
 
@@ -48,15 +49,8 @@ export function jobPageQuery(query: URLSearchParams): JobPageQuery {
   return { ...pageQuery(query), ...(state ? { state: state as JobState } : {}), ...(name ? { name } : {}) };
 }
 
-/** `page` and `perPage`, as the record lists read them (out-of-range values fall back). */
+/** `page` and `perPage`, read as the record lists read them, with a smaller largest page. */
 export function pageQuery(query: URLSearchParams): { page: number; perPage: number } {
-  const int = (key: string, fallback: number): number => {
-    const raw = query.get(key);
-    if (raw === null || raw === '') return fallback;
-    // Nine digits keep page × perPage a safe integer for the database's OFFSET.
-    if (!/^-?\d{1,9}$/.test(raw)) throw badRequest(`Invalid ${key} parameter.`);
-    const n = Number(raw);
-    return n > 0 ? n : fallback;
-  };
-  return { page: int('page', 1), perPage: Math.min(int('perPage', 30), MAX_PER_PAGE) };
+  const { page, perPage } = parseListParams(new URLSearchParams({ page: query.get('page') ?? '', perPage: query.get('perPage') ?? '' }));
+  return { page, perPage: Math.min(perPage, MAX_PER_PAGE) };
 }

@@ -75,7 +75,6 @@ export class WebhookStore {
   }
 
   async save(webhook: Webhook): Promise<void> {
-    const b = (value: boolean): SqlValue => (this.db.dialect.name === 'sqlite' ? (value ? 1 : 0) : value);
     const values: SqlValue[] = [
       webhook.id,
       webhook.name,
@@ -84,8 +83,8 @@ export class WebhookStore {
       JSON.stringify(webhook.collections),
       webhook.condition,
       JSON.stringify(webhook.secrets),
-      b(webhook.enabled),
-      b(webhook.includeHidden),
+      webhook.enabled,
+      webhook.includeHidden,
       webhook.failures,
       webhook.disabledReason,
       webhook.created,
@@ -111,11 +110,9 @@ export class WebhookStore {
   /** After a failed attempt: counts it; past `limit` in a row the endpoint is disabled. True when this disabled it. */
   async noteFailure(id: string, limit: number, now: number): Promise<boolean> {
     await this.db.run(`UPDATE ${WEBHOOKS} SET "failures" = "failures" + 1 WHERE "id" = ?`, [id]);
-    const falseValue = this.db.dialect.name === 'sqlite' ? '0' : 'FALSE';
-    const trueValue = this.db.dialect.name === 'sqlite' ? '1' : 'TRUE';
     const { changes } = await this.db.run(
-      `UPDATE ${WEBHOOKS} SET "enabled" = ${falseValue}, "disabledReason" = ?, "updated" = ? WHERE "id" = ? AND "enabled" = ${trueValue} AND "failures" >= ?`,
-      [`disabled after ${limit} failed attempts in a row`, now, id, limit],
+      `UPDATE ${WEBHOOKS} SET "enabled" = ?, "disabledReason" = ?, "updated" = ? WHERE "id" = ? AND "enabled" = ? AND "failures" >= ?`,
+      [false, `disabled after ${limit} failed attempts in a row`, now, id, true, limit],
     );
     return changes === 1;
   }
