@@ -179,6 +179,34 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(r.requests.length, 0);
     });
 
+    test('a create the database refuses (a taken unique value) is a 400 naming the field, and queues nothing', async () => {
+      const r = await receiver();
+      const name = `wh_${dialect}_${++collectionCounter}`;
+      await app.plinth.running!.core.collections.create({
+        name,
+        type: 'base',
+        createRule: '',
+        fields: [{ name: 'code', type: 'text' }],
+        indexes: [`CREATE UNIQUE INDEX "idx_${name}_code" ON "${name}" ("code")`],
+      });
+      await webhook({ url: r.url, events: ['record.create'], collections: [name] });
+      const first = await app.call('POST', `/api/collections/${name}/records`, { body: { code: 'A-1' } });
+      assert.equal(first.status, 200, first.text);
+      const takenCode = await app.call('POST', `/api/collections/${name}/records`, { body: { code: 'A-1' } });
+      assert.equal(takenCode.status, 400, takenCode.text);
+      assert.equal(takenCode.json.data.code.code, 'validation_not_unique');
+      const takenId = await app.call('POST', `/api/collections/${name}/records`, { body: { id: first.json.id, code: 'B-2' } });
+      assert.equal(takenId.status, 400, takenId.text);
+      assert.equal(takenId.json.data.id.code, 'validation_not_unique');
+      const core = app.plinth.running!.core;
+      const payloads = await core.db.all<{ payload: string }>(`SELECT "payload" FROM "_plinthJobs" WHERE "name" = '__plinthWebhookDelivery__'`);
+      const queued = payloads.filter((row) => JSON.parse(JSON.parse(row.payload).body).data.collectionName === name);
+      assert.equal(queued.length, 1, 'only the create that was written queued a delivery');
+      await eventually('the one delivery', () => r.requests.length === 1);
+      assert.equal(r.requests[0]!.json.data.record?.code, 'A-1');
+      assert.equal((await app.call('GET', `/api/collections/${name}/records`, { token: app.superuser })).json.totalItems, 1);
+    });
+
     test('custom events from hook code reach endpoints subscribed to them', async () => {
       const r = await receiver();
       const hook = await webhook({ url: r.url, events: ['order.*'] });

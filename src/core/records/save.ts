@@ -221,17 +221,25 @@ async function persistRecord(exec: Executor, record: RecordModel, options: SaveO
       if (options.original) options.files?.noteRemoved(record, options.original);
     }
   } catch (err) {
-    if (err instanceof DbError) {
-      const data = uniqueErrors(err, collection);
-      if (data) throw new ValidationError(data, message);
-      // Values the engine refuses (PostgreSQL "data exception" class 22, e.g. a NUL character
-      // in text; SQLite's too-big/mismatch) are the client's input, not a server failure.
-      if (err.code?.startsWith('22') || err.code === 'SQLITE_TOOBIG' || err.code === 'SQLITE_MISMATCH') {
-        throw new AppError('bad_request', message, {}, { cause: err });
-      }
-    }
-    throw err;
+    throw rowWriteError(err, record.collection, options.isNew);
   }
+}
+
+/**
+ * What a failed row write tells the client: a taken unique value is a validation error on its
+ * field, a value the engine refuses is a 400; anything else is the server's own failure.
+ */
+export function rowWriteError(err: unknown, collection: Collection, isNew: boolean): unknown {
+  if (!(err instanceof DbError)) return err;
+  const message = failMessage(isNew);
+  const data = uniqueErrors(err, collection);
+  if (data) return new ValidationError(data, message);
+  // Values the engine refuses (PostgreSQL "data exception" class 22, e.g. a NUL character
+  // in text; SQLite's too-big/mismatch) are the client's input, not a server failure.
+  if (err.code?.startsWith('22') || err.code === 'SQLITE_TOOBIG' || err.code === 'SQLITE_MISMATCH') {
+    return new AppError('bad_request', message, {}, { cause: err });
+  }
+  return err;
 }
 
 function validateField(field: Field, record: RecordModel, options: SaveOptions) {

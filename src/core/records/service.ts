@@ -2,6 +2,7 @@
 // create, update, delete — with PocketBase's rule semantics:
 //   null rule  → superusers only (403);  ""  → everyone;  an expression → a SQL filter:
 //   list drops rows, view/update/delete answer 404, create answers 400.
+import { withFusedInserts } from '../../db/fused-inserts.js';
 import type { Database, Executor, TransactionExecutor } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Collection } from '../collections/model.js';
@@ -16,7 +17,7 @@ import { applyInput, type AppliedInput } from './input.js';
 import { parseListParams } from './list-params.js';
 import type { RecordModel } from './record.js';
 import { decodeRow, deleteRecordRow, findRecordById, isStorableId, selectColumns } from './repository.js';
-import { saveRecord, type AccessLevel } from './save.js';
+import { rowWriteError, saveRecord, type AccessLevel } from './save.js';
 import { deleteWithReferences } from './delete.js';
 import { checkCreateRule, hasManageAccess, managedIds } from './rule-checks.js';
 import { INSTALLER_EMAIL, SUPERUSERS_COLLECTION } from '../auth/auth-state.js';
@@ -28,6 +29,12 @@ import { NO_WRITE_HOOKS, type RecordOutbox, type RecordWriteHooks } from './writ
 import { WriteScopes, type WriteScope } from './write-scope.js';
 
 type WriteFn = (tx: Executor, scope: WriteScope) => Promise<RecordModel | undefined>;
+/**
+ * How a write of this service's own meets the database: in a transaction; as its one
+ * statement, when it has only one (no transaction needed); or, on PostgreSQL, as one statement
+ * gathering its inserts, when they are the record's and its outbox's rows.
+ */
+type WriteMode = 'transaction' | 'direct' | 'fused';
 
 export interface CollectionRegistry {
   byNameOrId(ref: string): Collection | undefined;
@@ -157,11 +164,7 @@ export class RecordService {
    * The one place where a write meets its commit: runs `write` in its own transaction (or
    * the caller's `exec`) and announces what it wrote once the outermost transaction commits.
    */
-  private async commitWrite(
-    exec: Executor | undefined,
-    write: WriteFn,
-    options: { ownTransaction: boolean } = { ownTransaction: true },
-  ): Promise<RecordModel | undefined> {
+  private async commitWrite(exec: Executor | undefined, write: WriteFn, mode: WriteMode = 'transaction'): Promise<RecordModel | undefined> {
     if (exec && exec !== this.deps.db) {
       // The caller's transaction: its own end announces, keeps or removes the files and
       // tells the hooks (when it was opened here; one opened elsewhere gets a scope of its own
@@ -170,15 +173,16 @@ export class RecordService {
       return write(exec, scope);
     }
     const scope = this.scopes.open();
-    return this.scopes.run(scope, () =>
-      // `exec` here is absent or the database itself: either way the write is this call's own.
-      options.ownTransaction
-        ? this.deps.db.transaction((tx) => {
-            this.scopes.attach(tx, scope);
-            return write(tx, scope);
-          })
-        : write(this.deps.db, scope),
-    );
+    // `exec` here is absent or the database itself: either way the write is this call's own.
+    const own = (tx: Executor) => {
+      this.scopes.attach(tx, scope);
+      return write(tx, scope);
+    };
+    return this.scopes.run(scope, () => {
+      if (mode === 'transaction') return this.deps.db.transaction(own);
+      if (mode === 'fused') return withFusedInserts(this.deps.db, own);
+      return write(this.deps.db, scope);
+    });
   }
 
   private deleteContext(tx: Executor, scope: WriteScope) {
@@ -372,8 +376,22 @@ export class RecordService {
       if (written) await this.announce(tx, scope, { action: 'create', record });
       return record;
     };
-    const ownTransaction = !isSingleStatementCreate(collection, request) || this.writeHooks.bound(collection) || !!this.outbox?.wants(collection);
-    const record = (await this.commitWrite(options.exec, run, { ownTransaction }))!;
+    const singleStatement = isSingleStatementCreate(collection, request) && !this.writeHooks.bound(collection);
+    const outboxWants = !!this.outbox?.wants(collection);
+    const write: WriteMode = !singleStatement
+      ? 'transaction'
+      : !outboxWants
+        ? 'direct'
+        : this.deps.db.dialect.name === 'postgres' && this.outbox!.insertsOnly(collection, 'create')
+          ? 'fused'
+          : 'transaction';
+    let record: RecordModel;
+    try {
+      record = (await this.commitWrite(options.exec, run, write))!;
+    } catch (err) {
+      // A fused write reaches the database after saveRecord returned: its failures are told here.
+      throw write === 'fused' ? rowWriteError(err, collection, true) : err;
+    }
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
     return out!;
   }

@@ -45,6 +45,11 @@ export const NO_WRITE_HOOKS: RecordWriteHooks = {
 export interface RecordOutbox {
   /** Whether writes to this collection have work here (such a write keeps its transaction). */
   wants(collection: Collection): boolean;
+  /**
+   * Whether its work for this write only inserts rows, without reading the record back: such a
+   * write can carry them in its own statement (see db/fused-inserts.ts) instead of a transaction.
+   */
+  insertsOnly(collection: Collection, action: RecordEvent['action']): boolean;
   /** Inside the write's transaction: after the row for create/update, before the row goes for delete. */
   written(exec: Executor, event: RecordEvent): Promise<void>;
 }

@@ -48,6 +48,11 @@ export class WebhookOutbox implements RecordOutbox {
     return this.deps.registry.takesRecordsOf(collection.id);
   }
 
+  /** True unless an endpoint taking the event has a condition, which reads the written row. */
+  insertsOnly(collection: Collection, action: RecordEvent['action']): boolean {
+    return this.deps.registry.matching(`record.${action}`, collection.id).every((w) => w.condition === '');
+  }
+
   async written(exec: Executor, event: RecordEvent): Promise<void> {
     await this.recordEvent(exec, `record.${event.action}`, event.record);
   }
