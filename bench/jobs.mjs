@@ -1,6 +1,5 @@
-// Job queue and webhook scenarios of `npm run bench`, not in the default list (each engine
-// starts its own Plinth processes for them, 3 to 6 minutes per engine):
-//   node bench/run.mjs --scenarios jobs,webhooks
+// Job queue and webhook scenarios of `npm run bench` (each engine starts its own Plinth
+// processes for them, 3 to 6 minutes per engine); alone: node bench/run.mjs --scenarios jobs,webhooks
 //   jobs     — no-op jobs (`noop`, concurrency 16) enqueued by a custom route of the hook file
 //              below, 16 at a time, one commit per job, timed from the enqueue request until
 //              GET /api/jobs reports them all completed (polled every 100 ms, `--job-poll 100ms`):

@@ -2,12 +2,12 @@
 // 10,000-row table, SQLite and PostgreSQL, load from a separate autocannon process.
 // Prints medians of several runs and the ratio Plinth / baseline for each scenario.
 //   options: --runs N (default 3)  --duration S (default 5)  --connections C (default 50)
-//            --engines sqlite,postgres  --scenarios view,list,create,refresh,login,download,thumbs
+//            --engines sqlite,postgres  --scenarios view,list,create,refresh,login,download,thumbs,jobs,webhooks
 //            --profile DIR (writes a CPU profile of each Plinth process to DIR; see bench/profile-summary.mjs)
 // Hooks and custom routes, not in the default list (a second Plinth process to seed, ~2.5 more
 // minutes): `node bench/run.mjs --scenarios create-hooks,route-list` (see bench/hooks.mjs).
-// Job queue and webhooks, not in the default list either (their own Plinth processes and a webhook
-// receiver, 3 to 6 more minutes per engine): `node bench/run.mjs --scenarios jobs,webhooks` (see bench/jobs.mjs).
+// Job queue and webhooks (`jobs`, `webhooks`) start their own Plinth processes and a webhook
+// receiver, 3 to 6 minutes per engine (see bench/jobs.mjs).
 // Realtime (10,000 SSE clients, rule-checked fan-out): `npm run bench:realtime` (bench/realtime.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +28,7 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '50' },
     engines: { type: 'string', default: 'sqlite,postgres' },
     rows: { type: 'string', default: '10000' },
-    scenarios: { type: 'string', default: 'view,list,create,refresh,login,download,thumbs' },
+    scenarios: { type: 'string', default: 'view,list,create,refresh,login,download,thumbs,jobs,webhooks' },
     profile: { type: 'string' },
   },
 });

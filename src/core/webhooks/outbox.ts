@@ -48,7 +48,11 @@ export class WebhookOutbox implements RecordOutbox {
     return this.deps.registry.takesRecordsOf(collection.id);
   }
 
-  /** True unless an endpoint taking the event has a condition, which reads the written row. */
+  /**
+   * True unless an endpoint taking the event has a condition, which reads the written row. (An
+   * endpoint with a condition added while such a write is under way sees the write as made just
+   * before it existed: the condition reads committed data, where the row is not yet.)
+   */
   insertsOnly(collection: Collection, action: RecordEvent['action']): boolean {
     return this.deps.registry.matching(`record.${action}`, collection.id).every((w) => w.condition === '');
   }
