@@ -45,8 +45,13 @@ for (const dialect of TEST_DIALECTS) {
       assert.equal(made1.status, 200);
       const hook = (await call('POST', '/api/webhooks', { token, body: { name: 'crm', url: receiver.url, events: ['record.create'], collections: ['orders'] } })).json;
       assert.equal((await call('POST', '/api/collections/orders/records', { body: { total: 10 } })).status, 200);
-      // Queued, not sent: a pending delivery job carrying the message.
-      const queued = (await call('GET', '/api/jobs?name=__plinthWebhookDelivery__', { token })).json.items as { state: string; payload: { deliveryId: string } }[];
+      // Queued, not sent: a pending delivery job carrying the message (on SQLite it is staged
+      // with the write and moved into the queue just after the commit).
+      let queued: { state: string; payload: { deliveryId: string } }[] = [];
+      await eventually('the delivery job listed', async () => {
+        queued = (await call('GET', '/api/jobs?name=__plinthWebhookDelivery__', { token })).json.items as typeof queued;
+        return queued.length > 0;
+      });
       assert.deepEqual(queued.map((j) => j.state), ['pending']);
       const pending = queued.map((j) => ({ id: j.payload.deliveryId }));
       first.child.kill('SIGKILL');

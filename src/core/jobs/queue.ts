@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Database, Executor } from '../../db/types.js';
 import type { Clock } from '../../lib/clock.js';
 import { badRequest, notFound } from '../errors/index.js';
-import { JobStore, type JobPageQuery } from './store.js';
+import { JobStore, type JobPageQuery, type NewJob } from './store.js';
 import type { EnqueueOptions, JobAttemptRow, JobHandler, JobOptions, JobRow } from './types.js';
 import { JobWorker, type WorkerSettings } from './worker.js';
 import { JobDefinitions } from './definitions.js';
@@ -22,11 +22,15 @@ export interface JobQueueDeps {
 
 /** Largest JSON payload accepted, in bytes: jobs carry references and small documents, not files. */
 export const MAX_PAYLOAD_BYTES = 1 << 20;
+/** Staged jobs moved into the queue per transaction. */
+const STAGED_BATCH = 500;
 
 export class JobQueue {
   readonly store: JobStore;
   readonly definitions: JobDefinitions;
   private worker: JobWorker | null = null;
+  private moving: Promise<void> | null = null;
+  private moveAgain = false;
   private readonly abandonedListeners = new Map<string, (payload: unknown, job: JobRow) => Promise<void>>();
 
   constructor(private readonly deps: JobQueueDeps) {
@@ -57,6 +61,60 @@ export class JobQueue {
    * transaction's other writes. A `uniqueKey` already held returns that job's id.
    */
   async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}, exec: Executor = this.deps.db): Promise<{ id: string; created: boolean }> {
+    const { job, now } = this.newJob(name, payload, options);
+    const result = await this.store.insert(exec, { ...job, uniqueKey: options.uniqueKey ?? null }, now);
+    if (result.created && job.runAt <= now) this.deps.afterCommit(exec, () => this.worker?.kick(name));
+    return result;
+  }
+
+  /**
+   * Adds a job, due now, that nobody looks up before it runs (a webhook delivery): where the
+   * engine stages jobs (SQLite, see schema.ts) it is staged through `exec` and moved into the
+   * queue once the transaction committed; elsewhere it is enqueued. Until it moved, it is not
+   * listed by `list` or found by `view`.
+   */
+  async enqueueStaged(name: string, payload: unknown, exec: Executor = this.deps.db): Promise<void> {
+    if (!this.store.stages) {
+      await this.enqueue(name, payload, {}, exec);
+      return;
+    }
+    const { job, now } = this.newJob(name, payload, {});
+    await this.store.stage(exec, job, now);
+    this.deps.afterCommit(exec, () => void this.moveStaged());
+  }
+
+  /**
+   * Moves staged jobs into the queue and wakes the worker for them. Calls while a move is
+   * under way are served by one more pass of it, so the commits of a busy moment share
+   * transactions; the promise resolves once what was staged before the call has moved.
+   */
+  moveStaged(): Promise<void> {
+    this.moveAgain = true;
+    this.moving ??= this.movePasses();
+    return this.moving;
+  }
+
+  private async movePasses(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      while (this.moveAgain) {
+        this.moveAgain = false;
+        let batch: { moved: number; names: Set<string> };
+        do {
+          batch = await this.store.moveStaged(this.deps.clock.now().getTime(), STAGED_BATCH);
+          for (const name of batch.names) this.worker?.kick(name);
+        } while (batch.moved === STAGED_BATCH);
+      }
+    } catch (err) {
+      // Left staged, they move on the worker's next look (every poll interval).
+      this.deps.logger.warn({ err }, 'jobs: could not move staged jobs into the queue');
+    } finally {
+      // Cleared in the same turn as the last check, so a later call starts a pass of its own.
+      this.moving = null;
+    }
+  }
+
+  private newJob(name: string, payload: unknown, options: EnqueueOptions): { job: Omit<NewJob, 'uniqueKey'>; now: number } {
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`job "${name}" is not defined (define it with jobs.define before enqueueing)`);
     const json = JSON.stringify(payload ?? null);
@@ -67,13 +125,7 @@ export class JobQueue {
     if (!Number.isFinite(runAt)) throw new Error(`job "${name}": runAt or delay is not a valid time`);
     const priority = options.priority ?? 0;
     if (!Number.isInteger(priority)) throw new Error(`job "${name}": priority must be an integer`);
-    const result = await this.store.insert(
-      exec,
-      { name, payload: json, runAt, priority, maxAttempts: definition.attempts, uniqueKey: options.uniqueKey ?? null },
-      now,
-    );
-    if (result.created && runAt <= now) this.deps.afterCommit(exec, () => this.worker?.kick(name));
-    return result;
+    return { job: { name, payload: json, runAt, priority, maxAttempts: definition.attempts }, now };
   }
 
   /** Starts this node's worker (idempotent). */
@@ -87,6 +139,7 @@ export class JobQueue {
         definitions: () => this.definitions.values(),
         soleNode: this.deps.db.dialect.name === 'sqlite',
         abandoned: async (job) => this.abandonedListeners.get(job.name)?.(JSON.parse(job.payload), job),
+        moveStaged: () => this.moveStaged(),
       },
       settings,
     );
@@ -99,6 +152,7 @@ export class JobQueue {
     const worker = this.worker;
     this.worker = null;
     await worker?.stop();
+    await this.moving;
   }
 
   async view(id: string): Promise<{ job: JobRow; attempts: JobAttemptRow[] } | null> {

@@ -4,6 +4,7 @@ import type { TransactionExecutor } from '../../db/types.js';
 
 export const JOBS_TABLE = '_plinthJobs';
 export const JOB_ATTEMPTS_TABLE = '_plinthJobAttempts';
+export const JOB_OUTBOX_TABLE = '_plinthJobOutbox';
 
 export async function installJobTables(tx: TransactionExecutor): Promise<void> {
   const { dialect } = tx;
@@ -32,5 +33,20 @@ export async function installJobTables(tx: TransactionExecutor): Promise<void> {
       `${q('jobId')} TEXT NOT NULL, ${q('attempt')} INTEGER NOT NULL, ${q('worker')} TEXT NOT NULL, ` +
       `${q('started')} ${big} NOT NULL, ${q('finished')} ${big} NOT NULL, ${q('outcome')} TEXT NOT NULL, ${q('error')} TEXT, ` +
       `PRIMARY KEY (${q('jobId')}, ${q('attempt')}))`,
+  );
+}
+
+/**
+ * SQLite only. A job row updates three b-trees (the table, its key, the claim index), and on
+ * SQLite each is a page more in every commit that carries one. Jobs written inside busy
+ * transactions (webhook deliveries) are appended here instead, one row in one b-tree, and
+ * moved into `_plinthJobs` in batches moments after the commit. PostgreSQL, where a statement
+ * costs a round trip rather than pages, writes them to `_plinthJobs` directly.
+ */
+export async function installJobOutbox(tx: TransactionExecutor): Promise<void> {
+  if (tx.dialect.name !== 'sqlite') return;
+  await tx.exec(
+    `CREATE TABLE IF NOT EXISTS "${JOB_OUTBOX_TABLE}" ("seq" INTEGER PRIMARY KEY, "id" TEXT NOT NULL, "name" TEXT NOT NULL, ` +
+      `"payload" TEXT NOT NULL, "priority" INTEGER NOT NULL, "runAt" INTEGER NOT NULL, "maxAttempts" INTEGER NOT NULL, "created" INTEGER NOT NULL)`,
   );
 }

@@ -4,7 +4,7 @@
 import type { Database, Executor, SqlValue } from '../../db/types.js';
 import { newRecordId } from '../../lib/ids.js';
 import { isStorableId } from '../records/repository.js';
-import { JOB_ATTEMPTS_TABLE, JOBS_TABLE } from './schema.js';
+import { JOB_ATTEMPTS_TABLE, JOB_OUTBOX_TABLE, JOBS_TABLE } from './schema.js';
 import type { AttemptOutcome, JobAttemptRow, JobRow, JobState } from './types.js';
 
 export interface NewJob {
@@ -34,6 +34,7 @@ export interface JobPageQuery {
 
 const JOBS = `"${JOBS_TABLE}"`;
 const ATTEMPTS = `"${JOB_ATTEMPTS_TABLE}"`;
+const OUTBOX = `"${JOB_OUTBOX_TABLE}"`;
 /** Error texts are kept to this many characters (a stack trace is not what the list needs). */
 const ERROR_LIMIT = 2000;
 
@@ -56,6 +57,41 @@ export class JobStore {
     const existing = await exec.get<{ id: string }>(`SELECT "id" FROM ${JOBS} WHERE "name" = ? AND "uniqueKey" = ?`, [job.name, job.uniqueKey]);
     if (!existing) throw new Error('job insert neither added a row nor found the one holding its unique key');
     return { id: existing.id, created: false };
+  }
+
+  /** Whether jobs are staged before they are queued on this engine (see schema.ts). */
+  get stages(): boolean {
+    return this.db.dialect.name === 'sqlite';
+  }
+
+  /** Appends a job without a unique key to the staging table (through `exec`, inside the caller's transaction). */
+  async stage(exec: Executor, job: Omit<NewJob, 'uniqueKey'>, now: number): Promise<string> {
+    const id = newRecordId();
+    await exec.run(
+      `INSERT INTO ${OUTBOX} ("id", "name", "payload", "priority", "runAt", "maxAttempts", "created") VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [id, job.name, job.payload, job.priority, job.runAt, job.maxAttempts, now],
+    );
+    return id;
+  }
+
+  /**
+   * Moves up to `limit` staged jobs, oldest first, into the queue in one transaction (so a
+   * crash moves all of them or none); resolves with how many moved and their names.
+   */
+  async moveStaged(now: number, limit: number): Promise<{ moved: number; names: Set<string> }> {
+    const none = { moved: 0, names: new Set<string>() };
+    if (!this.stages || !(await this.db.get(`SELECT "seq" FROM ${OUTBOX} LIMIT 1`))) return none;
+    return this.db.transaction(async (tx) => {
+      const last = await tx.get<{ seq: number | null }>(`SELECT MAX("seq") AS "seq" FROM (SELECT "seq" FROM ${OUTBOX} ORDER BY "seq" LIMIT ?)`, [limit]);
+      if (last?.seq === null || last?.seq === undefined) return none;
+      await tx.run(
+        `INSERT INTO ${JOBS} ("id", "name", "payload", "state", "priority", "runAt", "attempts", "maxAttempts", "uniqueKey", "created", "updated") ` +
+          `SELECT "id", "name", "payload", 'pending', "priority", "runAt", 0, "maxAttempts", NULL, "created", ? FROM ${OUTBOX} WHERE "seq" <= ? ORDER BY "seq"`,
+        [now, last.seq],
+      );
+      const moved = await tx.all<{ name: string }>(`DELETE FROM ${OUTBOX} WHERE "seq" <= ? RETURNING "name"`, [last.seq]);
+      return { moved: moved.length, names: new Set(moved.map((row) => row.name)) };
+    });
   }
 
   /** Takes up to `limit` due jobs of `name` for `owner` until `leaseUntil`. */

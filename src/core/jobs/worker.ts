@@ -38,6 +38,8 @@ export interface WorkerDeps {
   readonly soleNode: boolean;
   /** Told of a job that went dead because its last run was lost (no handler saw the end). */
   readonly abandoned: (job: JobRow) => Promise<void>;
+  /** Moves staged jobs into the queue (normally done after each commit; here for those left over). */
+  readonly moveStaged: () => Promise<void>;
 }
 
 interface Run {
@@ -148,9 +150,11 @@ export class JobWorker {
   }
 
   private async claimRound(wanted: Set<string> | 'all'): Promise<void> {
-    // Lapsed leases are looked for once per poll interval, not on every wake-up.
+    // Lapsed leases, and staged jobs a crash or a failed move left, are looked for once per
+    // poll interval, not on every wake-up.
     if (this.now() - this.lastReclaim >= this.settings.pollMs) {
       this.lastReclaim = this.now();
+      await this.deps.moveStaged();
       for (const { job, dead } of await this.deps.store.reclaimExpired(this.lastReclaim)) {
         this.deps.logger.warn({ job: job.id, name: job.name, attempt: job.attempts, dead }, 'jobs: a run was lost (its worker stopped renewing the lease)');
         if (dead) await this.deps.abandoned(job).catch((err: unknown) => this.deps.logger.warn({ err, job: job.id }, 'jobs: a listener of abandoned jobs failed'));

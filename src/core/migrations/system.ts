@@ -8,7 +8,7 @@ import { formatDateTime } from '../../lib/dates.js';
 import { COLLECTIONS_TABLE, installSystemCollections } from '../collections/index.js';
 import { POSTGRES_FILTER_FUNCTIONS_SQL } from '../../filter/index.js';
 import { defaultSettings, SETTINGS_PARAM_ID } from '../settings.js';
-import { installJobTables } from '../jobs/schema.js';
+import { installJobOutbox, installJobTables } from '../jobs/schema.js';
 import { installWebhookTables } from '../webhooks/schema.js';
 
 const PARAMS_DDL = {
@@ -45,5 +45,6 @@ export function systemMigrations(clock: Clock): Migration[] {
     // The job queue (jobs.md); PocketBase ignores tables it does not know.
     { file: '1700000002_plinth_jobs.js', up: installJobTables },
     { file: '1700000003_plinth_webhooks.js', up: installWebhookTables },
+    { file: '1700000004_plinth_job_outbox.js', up: installJobOutbox },
   ];
 }

@@ -121,6 +121,6 @@ export class WebhookOutbox implements RecordOutbox {
     const id = `msg_${randomString(24)}`;
     const body = JSON.stringify({ type: message.type, timestamp: now.toISOString(), data: message.data });
     const payload: DeliveryPayload = { deliveryId: id, webhookId: webhook.id, type: message.type, body, created: now.getTime() };
-    await this.deps.jobs.enqueue(DELIVERY_JOB, payload, {}, exec);
+    await this.deps.jobs.enqueueStaged(DELIVERY_JOB, payload, exec);
   }
 }
