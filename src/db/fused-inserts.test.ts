@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fusedStatement, withFusedInserts } from './fused-inserts.js';
+import { fusedStatement, isGatheringInserts, withFusedInserts } from './fused-inserts.js';
 import { openTestDatabase, type TestDatabase } from './testing.js';
 
 test('gathered inserts become one statement, the last one primary, parameters in order', () => {
@@ -52,6 +52,18 @@ describe('fused inserts [postgres]', () => {
     );
     assert.deepEqual(await ids('rows'), ['r1']);
     assert.deepEqual(await ids('outbox'), ['o1']);
+  });
+
+  test('names that are SQL words are only names: a table "returning" with a column "values" fuses', async () => {
+    await t.db.exec('CREATE TABLE "returning" ("id" TEXT PRIMARY KEY, "values" TEXT, "ON" TEXT)');
+    await withFusedInserts(t.db, async (exec) => {
+      assert.equal(isGatheringInserts(exec), true);
+      await exec.run('INSERT INTO "returning" ("id", "values", "ON") VALUES (?, ?, ?)', ['w1', 'v', 'o']);
+      await exec.run('INSERT INTO "rows" ("id") VALUES (?)', ['r9']);
+    });
+    assert.equal(isGatheringInserts(t.db), false);
+    assert.deepEqual(await t.db.all('SELECT * FROM "returning"'), [{ id: 'w1', values: 'v', ON: 'o' }]);
+    await t.db.run('DELETE FROM "rows" WHERE "id" = ?', ['r9']);
   });
 
   test('anything but a single-row insert is refused', async () => {

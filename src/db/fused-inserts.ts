@@ -9,9 +9,9 @@ interface Gathered {
   params: readonly SqlValue[];
 }
 
-// One row, no conflict clause, nothing returned: what the gathered statement promises for it.
+// One row, and nothing after its values (no conflict clause, nothing returned): what the
+// gathered statement promises for it. Names are quoted words, so they hold no parentheses.
 const SINGLE_ROW_INSERT = /^INSERT INTO [^;]+ VALUES \([^()]*\)$/s;
-const CONFLICT_OR_RETURNING = /\b(ON CONFLICT|RETURNING)\b/i;
 
 /**
  * The executor handed to the write. Its inserts are held and each reports one changed row;
@@ -37,7 +37,7 @@ class InsertGatherer implements Executor {
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    if (!SINGLE_ROW_INSERT.test(sql) || CONFLICT_OR_RETURNING.test(sql)) {
+    if (!SINGLE_ROW_INSERT.test(sql)) {
       return Promise.reject(new Error('only single-row INSERT statements can be fused into one statement'));
     }
     this.statements.push({ sql, params });
@@ -47,6 +47,11 @@ class InsertGatherer implements Executor {
   exec(): Promise<void> {
     return Promise.reject(new Error('statements without parameters cannot be fused into one statement'));
   }
+}
+
+/** Whether `exec` is holding inserts for one statement (reads through it cannot see them). */
+export function isGatheringInserts(exec: Executor): boolean {
+  return exec instanceof InsertGatherer;
 }
 
 /** The gathered inserts as one statement: all but the last become WITH parts. */

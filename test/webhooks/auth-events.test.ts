@@ -59,5 +59,28 @@ for (const dialect of TEST_DIALECTS) {
       await eventually('the login that follows', () => receiver.requests.length === before + 1);
       assert.deepEqual(receiver.requests.slice(before).map((m) => m.json.type), ['auth.login']);
     });
+
+    test('confirming an email change is auth.email_changed with the new address; a refused one sends nothing', async () => {
+      const email = 'mover@example.com';
+      const newEmail = 'moved@example.com';
+      const client = new PocketBase(h.url);
+      const users = client.collection('users');
+      await users.create({ email, password: 'mover-password-1', passwordConfirm: 'mover-password-1' });
+      await users.authWithPassword(email, 'mover-password-1');
+      await users.requestEmailChange(newEmail);
+      const token = tokenFromMail(await smtp.waitFor((m) => m.to.includes(newEmail) && /confirm-email-change/.test(m.html)), 'confirm-email-change');
+      // The wrong password refuses the change: nothing is queued for it.
+      await assert.rejects(users.confirmEmailChange(token, 'not-the-password'));
+      await h.plinth.running!.core.jobs.moveStaged();
+      const queued = await h.call('GET', '/api/jobs?name=__plinthWebhookDelivery__&perPage=100', { token: h.superuser });
+      assert.equal((queued.json.items as { payload: { type: string } }[]).filter((j) => j.payload.type === 'auth.email_changed').length, 0);
+      await users.confirmEmailChange(token, 'mover-password-1');
+      const changes = () => receiver.verifiedWith(secret).filter((m) => m.json.type === 'auth.email_changed');
+      await eventually('the email change event', () => changes().length > 0);
+      const [event] = changes();
+      assert.equal(changes().length, 1);
+      assert.equal(event!.json.data.record?.email, newEmail);
+      assert.equal('password' in (event!.json.data.record ?? {}), false);
+    });
   });
 }

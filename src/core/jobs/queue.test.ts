@@ -140,6 +140,33 @@ forEachDialect(
       }
     });
 
+    test('jobs keep running while writes keep staging more (the mover never holds up claims)', async () => {
+      const { db, queue } = await fresh();
+      const ran = new Set<number>();
+      queue.define('steady', (payload) => void ran.add((payload as { n: number }).n), { concurrency: 8 });
+      await queue.start(SETTINGS);
+      try {
+        // Eight writers go on, as concurrent requests would, until 200
+        // staged jobs have run; a bound stops a queue that runs nothing while writes keep coming.
+        let n = 0;
+        const deadline = Date.now() + 10_000;
+        const writer = async () => {
+          while (ran.size < 200 && Date.now() < deadline) {
+            const mine = n++;
+            await db.transaction(async (tx) => {
+              await queue.enqueueStaged('steady', { n: mine }, tx);
+              // Writes that wait on something (a password hash, a file) hold the writer a while.
+              await new Promise((resolve) => setImmediate(resolve));
+            });
+          }
+        };
+        await Promise.all(Array.from({ length: 8 }, writer));
+        assert.ok(ran.size >= 200, `only ${ran.size} of ${n} jobs ran while the writes went on`);
+      } finally {
+        await queue.stop();
+      }
+    });
+
     test('runs a job once with its payload and logs the completed attempt', async () => {
       const { queue } = await fresh();
       const seen: { payload: unknown; ctx: JobContext }[] = [];

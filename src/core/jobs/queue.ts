@@ -31,6 +31,9 @@ export class JobQueue {
   private worker: JobWorker | null = null;
   private moving: Promise<void> | null = null;
   private moveAgain = false;
+  /** Passes of the mover started so far, and the callers waiting for a given pass to end. */
+  private movePassesStarted = 0;
+  private moveWaiters: { pass: number; done: () => void }[] = [];
   private readonly abandonedListeners = new Map<string, (payload: unknown, job: JobRow) => Promise<void>>();
 
   constructor(private readonly deps: JobQueueDeps) {
@@ -86,12 +89,16 @@ export class JobQueue {
   /**
    * Moves staged jobs into the queue and wakes the worker for them. Calls while a move is
    * under way are served by one more pass of it, so the commits of a busy moment share
-   * transactions; the promise resolves once what was staged before the call has moved.
+   * transactions. The promise resolves at the end of the first pass that started after the
+   * call (so what was staged before it has moved, unless that pass failed), however long
+   * later writes keep the mover busy.
    */
   moveStaged(): Promise<void> {
+    const pass = this.movePassesStarted + 1;
     this.moveAgain = true;
+    const done = new Promise<void>((resolve) => this.moveWaiters.push({ pass, done: resolve }));
     this.moving ??= this.movePasses();
-    return this.moving;
+    return done;
   }
 
   private async movePasses(): Promise<void> {
@@ -99,19 +106,32 @@ export class JobQueue {
     try {
       while (this.moveAgain) {
         this.moveAgain = false;
-        let batch: { moved: number; names: Set<string> };
-        do {
-          batch = await this.store.moveStaged(this.deps.clock.now().getTime(), STAGED_BATCH);
-          for (const name of batch.names) this.worker?.kick(name);
-        } while (batch.moved === STAGED_BATCH);
+        const pass = ++this.movePassesStarted;
+        try {
+          let batch: { moved: number; names: Set<string> };
+          do {
+            batch = await this.store.moveStaged(this.deps.clock.now().getTime(), STAGED_BATCH);
+            for (const name of batch.names) this.worker?.kick(name);
+          } while (batch.moved === STAGED_BATCH);
+        } catch (err) {
+          // Left staged, they move on the worker's next look (every poll interval).
+          this.deps.logger.warn({ err }, 'jobs: could not move staged jobs into the queue');
+        }
+        this.settleMoveWaiters(pass);
       }
-    } catch (err) {
-      // Left staged, they move on the worker's next look (every poll interval).
-      this.deps.logger.warn({ err }, 'jobs: could not move staged jobs into the queue');
     } finally {
       // Cleared in the same turn as the last check, so a later call starts a pass of its own.
       this.moving = null;
     }
+  }
+
+  private settleMoveWaiters(finishedPass: number): void {
+    const waiting: typeof this.moveWaiters = [];
+    for (const waiter of this.moveWaiters) {
+      if (waiter.pass <= finishedPass) waiter.done();
+      else waiting.push(waiter);
+    }
+    this.moveWaiters = waiting;
   }
 
   private newJob(name: string, payload: unknown, options: EnqueueOptions): { job: Omit<NewJob, 'uniqueKey'>; now: number } {

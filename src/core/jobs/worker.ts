@@ -154,7 +154,8 @@ export class JobWorker {
     // poll interval, not on every wake-up.
     if (this.now() - this.lastReclaim >= this.settings.pollMs) {
       this.lastReclaim = this.now();
-      await this.deps.moveStaged();
+      // Not awaited: under a steady stream of writes the mover stays busy, and claims must go on.
+      void this.deps.moveStaged();
       for (const { job, dead } of await this.deps.store.reclaimExpired(this.lastReclaim)) {
         this.deps.logger.warn({ job: job.id, name: job.name, attempt: job.attempts, dead }, 'jobs: a run was lost (its worker stopped renewing the lease)');
         if (dead) await this.deps.abandoned(job).catch((err: unknown) => this.deps.logger.warn({ err, job: job.id }, 'jobs: a listener of abandoned jobs failed'));

@@ -390,7 +390,9 @@ export class RecordService {
       record = (await this.commitWrite(options.exec, run, write))!;
     } catch (err) {
       // A fused write reaches the database after saveRecord returned: its failures are told here.
-      throw write === 'fused' ? rowWriteError(err, collection, true) : err;
+      // (Inside a caller's transaction the mode does not apply, nor does this.)
+      const fused = write === 'fused' && (!options.exec || options.exec === this.deps.db);
+      throw fused ? rowWriteError(err, collection, true) : err;
     }
     const [out] = await this.present(options.exec ?? this.deps.db, [record], request, options.expand ?? null);
     return out!;

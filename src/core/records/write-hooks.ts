@@ -43,7 +43,7 @@ export const NO_WRITE_HOOKS: RecordWriteHooks = {
  * only if the write commits.
  */
 export interface RecordOutbox {
-  /** Whether writes to this collection have work here (such a write keeps its transaction). */
+  /** Whether writes to this collection have work here (such a write takes a transaction, or fuses its inserts). */
   wants(collection: Collection): boolean;
   /**
    * Whether its work for this write only inserts rows, without reading the record back: such a
