@@ -53,7 +53,11 @@ for (const dialect of TEST_DIALECTS) {
       receivers.push(r);
       return r;
     };
-    const collection = async (fields: Record<string, unknown>[] = [{ name: 'title', type: 'text' }], name?: string): Promise<string> => {
+    const collection = async (
+      fields: Record<string, unknown>[] = [{ name: 'title', type: 'text' }],
+      name?: string,
+      indexes: (name: string) => string[] = () => [],
+    ): Promise<string> => {
       const collectionName = name ?? `wh_${dialect}_${++collectionCounter}`;
       await app.plinth.running!.core.collections.create({
         name: collectionName,
@@ -64,6 +68,7 @@ for (const dialect of TEST_DIALECTS) {
         updateRule: '',
         deleteRule: '',
         fields,
+        indexes: indexes(collectionName),
       });
       return collectionName;
     };
@@ -183,14 +188,7 @@ for (const dialect of TEST_DIALECTS) {
 
     test('a create the database refuses (a taken unique value) is a 400 naming the field, and queues nothing', async () => {
       const r = await receiver();
-      const name = `wh_${dialect}_${++collectionCounter}`;
-      await app.plinth.running!.core.collections.create({
-        name,
-        type: 'base',
-        createRule: '',
-        fields: [{ name: 'code', type: 'text' }],
-        indexes: [`CREATE UNIQUE INDEX "idx_${name}_code" ON "${name}" ("code")`],
-      });
+      const name = await collection([{ name: 'code', type: 'text' }], undefined, (table) => [`CREATE UNIQUE INDEX "idx_${table}_code" ON "${table}" ("code")`]);
       await webhook({ url: r.url, events: ['record.create'], collections: [name] });
       const first = await app.call('POST', `/api/collections/${name}/records`, { body: { code: 'A-1' } });
       assert.equal(first.status, 200, first.text);
